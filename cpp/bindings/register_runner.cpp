@@ -1,0 +1,65 @@
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <future>
+
+#include "carepath/runner.hpp"
+
+namespace py = pybind11;
+
+namespace carepath::bindings {
+namespace {
+
+// Runs the replications on worker threads with the GIL released, while this
+// (the interpreter's) thread polls for signals every 50 ms: Ctrl-C stops the
+// workers at their next check and surfaces as KeyboardInterrupt.
+py::tuple run(const Runner& runner, std::size_t replications, std::uint64_t seed, unsigned threads,
+              std::size_t first_replication) {
+    std::atomic<bool> stop{false};
+    bool interrupted = false;
+    RunOutput out;
+    {
+        py::gil_scoped_release release;
+        auto job = std::async(std::launch::async, [&] {
+            return runner.run(replications, seed, threads, stop, first_replication);
+        });
+        while (job.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+            if (interrupted) continue;
+            py::gil_scoped_acquire acquire;
+            if (PyErr_CheckSignals() != 0) {
+                interrupted = true;
+                stop.store(true);
+            }
+        }
+        if (interrupted) {
+            try {
+                job.get();
+            } catch (...) {
+                // the interrupt is what the caller needs to hear about
+            }
+        } else {
+            out = job.get();
+        }
+    }
+    if (interrupted) throw py::error_already_set();
+
+    const auto width = static_cast<py::ssize_t>(out.metric_names.size());
+    py::array_t<double> values({static_cast<py::ssize_t>(out.replications), width});
+    std::copy(out.values.begin(), out.values.end(), values.mutable_data());
+    return py::make_tuple(out.metric_names, values);
+}
+
+}  // namespace
+
+void register_runner(py::module_& m) {
+    py::class_<Runner>(m, "Runner")
+        .def(py::init<const ModelSpec&>(), py::arg("spec"))
+        .def_property_readonly("metric_names", &Runner::metric_names)
+        .def("run", &run, py::arg("replications"), py::arg("seed"), py::arg("threads") = 0,
+             py::arg("first_replication") = 0,
+             "Run replications [first, first + n); returns (metric names, array replications x metrics).");
+}
+
+}  // namespace carepath::bindings

@@ -1,0 +1,80 @@
+#pragma once
+// The event calendar: a 4-ary min-heap on (time, seq).  seq grows with every
+// event scheduled, so simultaneous events run in the order they were
+// scheduled and a run is a pure function of its seed.
+#include <cstdint>
+#include <vector>
+
+namespace carepath {
+
+enum class EventType : std::uint32_t { Arrival = 0, ServiceEnd = 1, DelayEnd = 2 };
+
+struct Event {
+    double time;
+    std::uint64_t seq;
+    std::uint32_t target;  // source index for arrivals, patient slot otherwise
+    EventType type;
+};
+
+class Calendar {
+public:
+    void clear() {
+        heap_.clear();
+        next_seq_ = 0;
+    }
+    bool empty() const { return heap_.empty(); }
+    std::size_t size() const { return heap_.size(); }
+    const Event& top() const { return heap_.front(); }
+
+    void schedule(double time, std::uint32_t target, EventType type) {
+        heap_.push_back(Event{time, next_seq_++, target, type});
+        sift_up(heap_.size() - 1);
+    }
+
+    Event pop() {
+        const Event out = heap_.front();
+        const Event last = heap_.back();
+        heap_.pop_back();
+        if (!heap_.empty()) sift_down(last);
+        return out;
+    }
+
+private:
+    static bool before(const Event& x, const Event& y) {
+        return x.time < y.time || (x.time == y.time && x.seq < y.seq);
+    }
+
+    void sift_up(std::size_t i) {
+        const Event e = heap_[i];
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / 4;
+            if (!before(e, heap_[parent])) break;
+            heap_[i] = heap_[parent];
+            i = parent;
+        }
+        heap_[i] = e;
+    }
+
+    // Places `e` (the former last element) starting from the root.
+    void sift_down(const Event& e) {
+        const std::size_t n = heap_.size();
+        std::size_t i = 0;
+        for (;;) {
+            const std::size_t first = 4 * i + 1;
+            if (first >= n) break;
+            std::size_t best = first;
+            const std::size_t end = first + 4 < n ? first + 4 : n;
+            for (std::size_t c = first + 1; c < end; ++c)
+                if (before(heap_[c], heap_[best])) best = c;
+            if (!before(heap_[best], e)) break;
+            heap_[i] = heap_[best];
+            i = best;
+        }
+        heap_[i] = e;
+    }
+
+    std::vector<Event> heap_;
+    std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace carepath

@@ -1,0 +1,41 @@
+#pragma once
+// Runs replications of a model on a pool of threads.  Replication r is a pure
+// function of (model, seed, r), so the output is identical for any number of
+// threads.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "carepath/spec.hpp"
+
+namespace carepath {
+
+class CompiledModel;
+
+struct RunOutput {
+    std::vector<std::string> metric_names;
+    std::vector<double> values;  // replications x metrics, row-major
+    std::size_t replications = 0;
+};
+
+class Runner {
+public:
+    explicit Runner(const ModelSpec& spec);  // validates; throws std::invalid_argument
+    ~Runner();
+    Runner(Runner&&) noexcept;
+    Runner& operator=(Runner&&) noexcept;
+
+    const std::vector<std::string>& metric_names() const;
+
+    // threads = 0 uses every hardware thread.  If `stop` becomes true the run
+    // returns early with `completed` < replications.
+    RunOutput run(std::size_t replications, std::uint64_t seed, unsigned threads,
+                  const std::atomic<bool>& stop, std::size_t first_replication = 0) const;
+
+private:
+    std::unique_ptr<CompiledModel> model_;
+};
+
+}  // namespace carepath

@@ -1,0 +1,118 @@
+#include "carepath/expression.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace carepath {
+namespace {
+
+// Stack effect of each opcode: (pops, pushes).
+int net_effect(Op op) {
+    switch (op) {
+        case Op::Const:
+        case Op::Attr:
+            return +1;
+        case Op::Neg:
+        case Op::Not:
+            return 0;
+        case Op::Select:
+            return -2;
+        default:
+            return -1;  // binary operators
+    }
+}
+
+int pops(Op op) {
+    switch (op) {
+        case Op::Const:
+        case Op::Attr:
+            return 0;
+        case Op::Neg:
+        case Op::Not:
+            return 1;
+        case Op::Select:
+            return 3;
+        default:
+            return 2;
+    }
+}
+
+}  // namespace
+
+Expression::Expression(const ExprSpec& spec, int n_attributes, const std::string& where) {
+    auto fail = [&](const std::string& what) {
+        throw std::invalid_argument(where + ": invalid expression '" + spec.text + "': " + what);
+    };
+    if (spec.ops.size() != spec.args.size()) fail("ops and args differ in length");
+    if (spec.ops.empty()) fail("empty program");
+    int depth = 0;
+    for (std::size_t i = 0; i < spec.ops.size(); ++i) {
+        if (spec.ops[i] < 0 || spec.ops[i] > static_cast<int>(Op::Select)) fail("unknown opcode");
+        const Op op = static_cast<Op>(spec.ops[i]);
+        const int arg = spec.args[i];
+        if (op == Op::Const && (arg < 0 || arg >= static_cast<int>(spec.consts.size())))
+            fail("constant index out of range");
+        if (op == Op::Attr && (arg < 0 || arg >= n_attributes)) fail("attribute index out of range");
+        if (depth < pops(op)) fail("stack underflow");
+        depth += net_effect(op);
+        if (depth > kMaxDepth) fail("too deeply nested");
+        ops_.push_back(op);
+        args_.push_back(arg);
+    }
+    if (depth != 1) fail("program must leave exactly one value");
+    consts_ = spec.consts;
+}
+
+double Expression::eval(const double* attributes) const {
+    double stack[kMaxDepth];
+    int top = -1;
+    for (std::size_t i = 0; i < ops_.size(); ++i) {
+        const Op op = ops_[i];
+        switch (op) {
+            case Op::Const:
+                stack[++top] = consts_[static_cast<std::size_t>(args_[i])];
+                continue;
+            case Op::Attr:
+                stack[++top] = attributes[args_[i]];
+                continue;
+            case Op::Neg:
+                stack[top] = -stack[top];
+                continue;
+            case Op::Not:
+                stack[top] = stack[top] == 0.0 ? 1.0 : 0.0;
+                continue;
+            case Op::Select: {
+                const double other = stack[top--];
+                const double then = stack[top--];
+                stack[top] = stack[top] != 0.0 ? then : other;
+                continue;
+            }
+            default:
+                break;
+        }
+        const double y = stack[top--];
+        const double x = stack[top];
+        double r = 0.0;
+        switch (op) {
+            case Op::Add: r = x + y; break;
+            case Op::Sub: r = x - y; break;
+            case Op::Mul: r = x * y; break;
+            case Op::Div: r = x / y; break;
+            case Op::Mod: r = x - y * std::floor(x / y); break;  // Python's sign convention
+            case Op::Pow: r = std::pow(x, y); break;
+            case Op::Lt: r = x < y; break;
+            case Op::Le: r = x <= y; break;
+            case Op::Gt: r = x > y; break;
+            case Op::Ge: r = x >= y; break;
+            case Op::Eq: r = x == y; break;
+            case Op::Ne: r = x != y; break;
+            case Op::And: r = (x != 0.0 && y != 0.0); break;
+            case Op::Or: r = (x != 0.0 || y != 0.0); break;
+            default: break;
+        }
+        stack[top] = r;
+    }
+    return stack[0];
+}
+
+}  // namespace carepath

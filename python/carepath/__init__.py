@@ -1,0 +1,31 @@
+"""carepath: fast, reproducible discrete-event simulation of NHS patient pathways.
+
+>>> import carepath as cp
+>>> sc = cp.load("mm5")
+>>> res = cp.run(sc, replications=10, seed=42)
+>>> res.summary()  # doctest: +SKIP
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .errors import CarepathError, ScenarioError, SimulationError
+from .results import Results
+from .run import run
+from .scenario import Scenario, builtin_ids, load
+
+try:
+    __version__ = version("carepath")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "CarepathError",
+    "Results",
+    "Scenario",
+    "ScenarioError",
+    "SimulationError",
+    "__version__",
+    "builtin_ids",
+    "load",
+    "run",
+]

@@ -1,0 +1,147 @@
+"""Results of a run: per-replication metrics, summaries with confidence intervals,
+paired comparisons under common random numbers."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .io import atomic_path
+
+ID_COLUMNS = ("variant", "replication")
+
+
+def t_interval(values: np.ndarray, level: float) -> tuple[float, float, float, float, int]:
+    """Mean, sd, and the two-sided t confidence interval of ``values`` (NaNs dropped)."""
+    x = values[~np.isnan(values)]
+    n = int(x.size)
+    if n == 0:
+        return (np.nan, np.nan, np.nan, np.nan, 0)
+    mean = float(x.mean())
+    if n == 1:
+        return (mean, np.nan, np.nan, np.nan, 1)
+    sd = float(x.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / np.sqrt(n)
+    return (mean, sd, mean - half, mean + half, n)
+
+
+@dataclass
+class Results:
+    """What :func:`carepath.run` returns.
+
+    Attributes
+    ----------
+    per_replication
+        One row per ``(variant, replication)``, one column per metric
+        (``wait.<step>.mean``, ``utilisation.<resource>``, ...).
+    scenario
+        The scenario's name.
+    seed
+        The seed of the run; every variant used it (common random numbers).
+    """
+
+    per_replication: pd.DataFrame
+    scenario: str
+    seed: int
+    time_unit: str = "hours"
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def variants(self) -> list[str]:
+        """Variant names in run order."""
+        return list(dict.fromkeys(self.per_replication["variant"]))
+
+    @property
+    def metrics(self) -> list[str]:
+        """Metric names, in engine order."""
+        return [c for c in self.per_replication.columns if c not in ID_COLUMNS]
+
+    def _values(self, variant: str) -> pd.DataFrame:
+        if variant not in self.variants:
+            raise KeyError(f"no variant '{variant}' in these results (have: {', '.join(self.variants)})")
+        rows = self.per_replication[self.per_replication["variant"] == variant]
+        return rows.set_index("replication")[self.metrics]
+
+    def summary(self, level: float = 0.95) -> pd.DataFrame:
+        """Mean, sd and t-based confidence interval per ``(variant, metric)``.
+
+        Parameters
+        ----------
+        level
+            Confidence level of the interval (default 0.95).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``variant, metric, mean, sd, ci_low, ci_high, n``; ``n``
+            counts the replications where the metric was defined (a step
+            nobody reached has no mean wait).
+        """
+        rows = []
+        for variant in self.variants:
+            values = self._values(variant)
+            for metric in self.metrics:
+                mean, sd, lo, hi, n = t_interval(values[metric].to_numpy(float), level)
+                rows.append((variant, metric, mean, sd, lo, hi, n))
+        return pd.DataFrame(
+            rows, columns=["variant", "metric", "mean", "sd", "ci_low", "ci_high", "n"]
+        )
+
+    def compare(self, a: str, b: str, level: float = 0.95) -> pd.DataFrame:
+        """Paired differences ``b - a`` per metric, replication by replication.
+
+        Both variants saw the same patients (common random numbers), so the
+        paired interval is much narrower than one from independent runs.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``metric, mean_a, mean_b, diff, sd, ci_low, ci_high, n,
+            rel_change`` (``diff / mean_a``).
+        """
+        va, vb = self._values(a), self._values(b)
+        shared = [m for m in self.metrics if m in va and m in vb]
+        rows = []
+        for metric in shared:
+            xa = va[metric].to_numpy(float)
+            xb = vb[metric].to_numpy(float)
+            diff, sd, lo, hi, n = t_interval(xb - xa, level)
+            mean_a = float(np.nanmean(xa)) if np.isfinite(xa).any() else np.nan
+            mean_b = float(np.nanmean(xb)) if np.isfinite(xb).any() else np.nan
+            rel = diff / mean_a if mean_a not in (0.0,) and np.isfinite(mean_a) else np.nan
+            rows.append((metric, mean_a, mean_b, diff, sd, lo, hi, n, rel))
+        return pd.DataFrame(
+            rows,
+            columns=["metric", "mean_a", "mean_b", "diff", "sd", "ci_low", "ci_high", "n", "rel_change"],
+        )
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Write ``per_replication`` to Parquet atomically, with the run's metadata."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(self.per_replication, preserve_index=False)
+        meta = {
+            **(table.schema.metadata or {}),
+            **{f"carepath.{k}".encode(): str(v).encode() for k, v in self._meta().items()},
+        }
+        table = table.replace_schema_metadata(meta)
+        with atomic_path(path) as tmp:
+            pq.write_table(table, tmp)
+
+    def _meta(self) -> dict[str, str]:
+        return {
+            "scenario": self.scenario,
+            "seed": str(self.seed),
+            "time_unit": self.time_unit,
+            **self.metadata,
+        }
+
+    def __repr__(self) -> str:
+        n = self.per_replication.groupby("variant").size()
+        parts = ", ".join(f"{v}: {n[v]} reps" for v in self.variants)
+        return f"<Results {self.scenario!r} seed={self.seed} ({parts}), {len(self.metrics)} metrics>"

@@ -1,0 +1,114 @@
+"""Reading scenarios from YAML files and from the built-in library."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ScenarioError
+from .model import Scenario
+from .validation import validate_data
+
+_BUILTIN_PACKAGE = "carepath.scenarios"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys (PyYAML keeps the last silently)."""
+
+
+def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            mark = key_node.start_mark
+            raise ScenarioError(
+                "", f"line {mark.line + 1}: duplicate key '{key}' (each key may appear once)"
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=True)
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
+
+
+def builtin_ids() -> list[str]:
+    """Ids of the scenarios shipped with carepath, sorted."""
+    folder = resources.files(_BUILTIN_PACKAGE)
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def builtin_text(scenario_id: str) -> str:
+    """The YAML text of a built-in scenario."""
+    if scenario_id not in builtin_ids():
+        raise ScenarioError(
+            "", f"no built-in scenario '{scenario_id}' (built-ins: {', '.join(builtin_ids())})"
+        )
+    return resources.files(_BUILTIN_PACKAGE).joinpath(f"{scenario_id}.yaml").read_text("utf-8")
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    """Parse YAML text, turning syntax errors into a ScenarioError naming the line."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except ScenarioError as err:
+        raise ScenarioError(source, err.problem) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ScenarioError(source, f"malformed YAML: {where}{err.problem}") from None
+    except yaml.YAMLError as err:
+        raise ScenarioError(source, f"malformed YAML: {err}") from None
+
+
+def load(source: str | Path | dict[str, Any] | Scenario) -> Scenario:
+    """Load and validate a scenario.
+
+    Parameters
+    ----------
+    source
+        A built-in scenario id (``"mm5"``), a path to a YAML file, a mapping
+        with the scenario's keys, or a :class:`Scenario` (returned as is).
+
+    Returns
+    -------
+    Scenario
+        The validated scenario, with its variants.
+
+    Raises
+    ------
+    ScenarioError
+        If the file is missing or malformed, or any field is invalid; the
+        message names the field path and the bad value.
+    """
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, dict):
+        return validate_data(source)
+    text_source = str(source)
+    path = Path(text_source)
+    if path.suffix in (".yaml", ".yml") or path.exists() or "/" in text_source:
+        if not path.is_file():
+            raise ScenarioError(
+                "",
+                f"scenario file '{text_source}' does not exist "
+                f"(built-in scenarios: {', '.join(builtin_ids())})",
+            )
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise ScenarioError("", f"cannot read '{text_source}': {err}") from None
+    else:
+        if text_source not in builtin_ids():
+            raise ScenarioError(
+                "",
+                f"'{text_source}' is neither a scenario file nor a built-in scenario "
+                f"(built-ins: {', '.join(builtin_ids())})",
+            )
+        text = builtin_text(text_source)
+    return validate_data(parse_yaml(text, path.name))

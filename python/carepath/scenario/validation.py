@@ -1,0 +1,108 @@
+"""Turning pydantic's errors into one message that names the field and the value."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import ScenarioError
+from .distributions import DIST_NAMES
+
+_FIELDS_BY_MODEL: dict[str, list[str]] = {}
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            out += f"[{part}]"
+            continue
+        # pydantic puts the tag of a discriminated union in the path
+        # (service.exponential.mean); the user wrote service.mean.
+        if part in DIST_NAMES and i > 0 and loc[i - 1] != "attributes":
+            continue
+        out += f".{part}" if out else str(part)
+    return out
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model at ``loc`` (for 'did you mean')."""
+    from .distributions import DIST_MODELS
+    from .model import Arrival, Resource, Scenario
+    from .steps import BranchArm, Step
+
+    parent = loc[:-1]
+    if not parent:
+        return list(Scenario.model_fields)
+    head = parent[0]
+    if head == "resources" and len(parent) == 2:
+        return list(Resource.model_fields)
+    if head == "arrivals" and len(parent) == 2:
+        return list(Arrival.model_fields)
+    if head == "pathway" and len(parent) == 2:
+        return list(Step.model_fields)
+    if head == "pathway" and len(parent) >= 4 and parent[2] == "branch":
+        return list(BranchArm.model_fields)
+    tag = parent[-1]
+    return list(DIST_MODELS[tag].model_fields) if tag in DIST_MODELS else []
+
+
+def _message(err: dict[str, Any], data: Any) -> ScenarioError:
+    loc = tuple(err["loc"])
+    path = _path(loc)
+    kind = err["type"]
+    ctx = err.get("ctx", {})
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        hint = difflib.get_close_matches(key, _known_keys(loc), n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        return ScenarioError(path, f"unknown key '{key}'{suggestion}")
+    if kind == "missing":
+        return ScenarioError(path, "is required but missing")
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        where = path + ".dist" if path else "dist"
+        got = ctx.get("tag", "nothing")
+        hint = difflib.get_close_matches(str(got), DIST_NAMES, n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        return ScenarioError(
+            where, f"must be one of {', '.join(DIST_NAMES)}, got '{got}'{suggestion}"
+        )
+    bounds = {
+        "greater_than": ("> ", "gt"),
+        "greater_than_equal": (">= ", "ge"),
+        "less_than": ("< ", "lt"),
+        "less_than_equal": ("<= ", "le"),
+    }
+    if kind in bounds:
+        op, key = bounds[kind]
+        return ScenarioError(path, f"must be {op}{ctx[key]}, got {value!r}")
+    if kind == "value_error":
+        return ScenarioError(path, str(ctx.get("error", err["msg"])))
+    if kind == "string_pattern_mismatch":
+        return ScenarioError(
+            path, f"{value!r} is not a valid name (letters, digits, _ and -, not starting with a digit)"
+        )
+    message = err["msg"][:1].lower() + err["msg"][1:]
+    return ScenarioError(path, f"{message}, got {value!r}")
+
+
+def validate_data(data: Any) -> Any:
+    """Validate a mapping into a :class:`~carepath.scenario.Scenario`.
+
+    Raises
+    ------
+    ScenarioError
+        For the first problem, naming the field path and the bad value.
+    """
+    from .model import Scenario
+
+    if not isinstance(data, dict):
+        raise ScenarioError("", f"a scenario must be a mapping of keys, got {type(data).__name__}")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        raise _message(errors[0], data) from None

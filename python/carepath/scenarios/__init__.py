@@ -1,0 +1,1 @@
+"""The built-in scenario library (YAML files, read with ``carepath scenarios``)."""
