@@ -106,8 +106,8 @@ double Expression::eval(const double* attributes) const {
             case Op::Ge: r = x >= y; break;
             case Op::Eq: r = x == y; break;
             case Op::Ne: r = x != y; break;
-            case Op::And: r = (x != 0.0 && y != 0.0); break;
-            case Op::Or: r = (x != 0.0 || y != 0.0); break;
+            case Op::And: r = x == 0.0 ? x : y; break;  // Python's value semantics
+            case Op::Or: r = x != 0.0 ? x : y; break;
             default: break;
         }
         stack[top] = r;

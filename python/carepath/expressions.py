@@ -4,8 +4,9 @@ Expressions such as ``0 if urgent else 1`` or ``age >= 75 and not urgent``
 are parsed here with Python's :mod:`ast` (never evaluated) and compiled to a
 postfix program over attribute values, which the engine runs in C++.  Allowed:
 numbers, ``True``/``False``, attribute names, ``+ - * / % **``, comparisons
-(chained too), ``and``, ``or``, ``not`` and ``x if c else y``.  Booleans are
-1 and 0; ``and``/``or`` give 1 or 0.
+(chained too), ``and``, ``or``, ``not`` and ``x if c else y``.  Comparisons
+and ``not`` give 1 or 0; ``and``/``or`` give one of their operands, as in
+Python, so an expression means what Python would compute.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -92,12 +91,13 @@ class Scenario(BaseModel):
             raise err.within(f"variants.{name}") from None
 
     def with_changes(self, changes: dict[str, Any]) -> Scenario:
-        """A copy with ``changes`` (dotted path -> value) applied to the baseline."""
+        """A copy with ``changes`` (dotted path -> value) applied.
+
+        Paths address the baseline (``resources.gp.capacity``), so every
+        variant, which patches the baseline, inherits the change.
+        """
         from .patching import apply_patches
         from .validation import validate_data
 
         data = self.model_dump(mode="python", exclude_none=True)
-        variants = copy.deepcopy(data.pop("variants", {}))
-        patched = apply_patches(data, changes)
-        patched["variants"] = variants
-        return validate_data(patched)
+        return validate_data(apply_patches(data, changes))

@@ -105,4 +105,6 @@ def validate_data(data: Any) -> Any:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
+        # A typo gives both "unknown key" and "missing": the typo is the news.
+        errors.sort(key=lambda e: e["type"] != "extra_forbidden")
         raise _message(errors[0], data) from None
