@@ -101,7 +101,9 @@ def interval(res: cp.Results, metric: str, variant: str = "baseline") -> tuple[f
 
 def assert_covers(res: cp.Results, metric: str, expected: float, variant: str = "baseline") -> None:
     mean, lo, hi = interval(res, metric, variant)
-    assert lo <= expected <= hi, f"{metric}: theory {expected:.5g} outside [{lo:.5g}, {hi:.5g}] (mean {mean:.5g})"
+    assert lo <= expected <= hi, (
+        f"{metric}: theory {expected:.5g} outside [{lo:.5g}, {hi:.5g}] (mean {mean:.5g})"
+    )
 
 
 __all__ = ["LEVEL", "assert_covers", "interval", "mmc", "np", "with_changes"]

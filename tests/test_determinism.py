@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from conftest import mmc
 
 import carepath as cp
+from conftest import mmc
 
 
 def test_bit_identical_across_thread_counts():
@@ -37,8 +37,11 @@ def test_common_random_numbers_shrink_the_paired_variance():
     # service draws, so their paired difference is far less noisy than the
     # difference of two independent runs (different seeds)
     sc = cp.load("mm5").with_changes(
-        {"horizon": 3000, "warmup": 300,
-         "variants": {"faster": {"pathway.see_clinician.service.mean": 0.95}}}
+        {
+            "horizon": 3000,
+            "warmup": 300,
+            "variants": {"faster": {"pathway.see_clinician.service.mean": 0.95}},
+        }
     )
     paired = cp.run(sc, replications=40, seed=3).compare("baseline", "faster").set_index("metric")
     base = cp.run(sc, replications=40, seed=3, variants=["baseline"]).per_replication

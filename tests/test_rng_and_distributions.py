@@ -51,17 +51,24 @@ def test_stream_uniforms_are_uniform_and_streams_uncorrelated():
 CASES = [
     ({"dist": "exponential", "mean": 2.0}, stats.expon(scale=2.0)),
     ({"dist": "uniform", "low": 1.0, "high": 3.0}, stats.uniform(1.0, 2.0)),
-    ({"dist": "triangular", "low": 1.0, "mode": 2.0, "high": 5.0}, stats.triang(0.25, loc=1.0, scale=4.0)),
+    (
+        {"dist": "triangular", "low": 1.0, "mode": 2.0, "high": 5.0},
+        stats.triang(0.25, loc=1.0, scale=4.0),
+    ),
     ({"dist": "normal", "mean": 3.0, "sd": 0.5}, stats.norm(3.0, 0.5)),
-    ({"dist": "lognormal", "mean": 2.0, "sd": 1.0},
-     stats.lognorm(s=np.sqrt(np.log(1.25)), scale=2.0 / np.sqrt(1.25))),
+    (
+        {"dist": "lognormal", "mean": 2.0, "sd": 1.0},
+        stats.lognorm(s=np.sqrt(np.log(1.25)), scale=2.0 / np.sqrt(1.25)),
+    ),
     ({"dist": "gamma", "mean": 2.0, "sd": 1.0}, stats.gamma(4.0, scale=0.5)),
     ({"dist": "gamma", "mean": 1.0, "sd": 2.0}, stats.gamma(0.25, scale=4.0)),
     ({"dist": "weibull", "shape": 1.5, "scale": 2.0}, stats.weibull_min(1.5, scale=2.0)),
 ]
 
 
-@pytest.mark.parametrize(("params", "reference"), CASES, ids=[c[0]["dist"] + str(i) for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("params", "reference"), CASES, ids=[c[0]["dist"] + str(i) for i, c in enumerate(CASES)]
+)
 def test_continuous_samplers_match_scipy(params, reference):
     model = DIST_MODELS[params["dist"]].model_validate(params)
     x = _core.sample(dist_spec(model), 100_000, 3)

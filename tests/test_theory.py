@@ -35,7 +35,8 @@ def test_mmc_matches_erlang_c(simulate):
 
 
 def test_mmc_wait_quantile_matches_erlang_c(simulate):
-    # P(W > t) = C exp(-(c mu - lambda) t): the 90th percentile solves C e^{-(c mu - lambda) t} = 0.1
+    # P(W > t) = C exp(-(c mu - lambda) t), so the 90th percentile solves
+    # C exp(-(c mu - lambda) t) = 0.1
     c, lam = 3, 2.4
     res = simulate(mmc(c, lam), replications=30, seed=13)
     pw = erlang_c(c, lam)
@@ -70,7 +71,9 @@ def priority_scenario(lam_high: float, lam_low: float) -> dict:
         "resources": {"clinician": {"capacity": 1}},
         "arrivals": [{"name": "walk_in", "rate": lam, "start": "triage"}],
         "pathway": {
-            "triage": {"branch": [{"when": "urgent", "to": "see_urgent"}, {"otherwise": "see_routine"}]},
+            "triage": {
+                "branch": [{"when": "urgent", "to": "see_urgent"}, {"otherwise": "see_routine"}]
+            },
             "see_urgent": {
                 "seize": "clinician",
                 "service": {"dist": "exponential", "mean": 1.0},

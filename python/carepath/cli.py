@@ -41,37 +41,77 @@ def _build_parser() -> argparse.ArgumentParser:
         "so that they see the same patients, and print the mean of each metric with its "
         "95%% confidence interval, then each variant's paired difference from the baseline.",
     )
-    run.add_argument("scenario", metavar="SCENARIO", help="a built-in scenario id "
-                     f"({', '.join(builtin_ids())}) or a path to a scenario YAML file")
-    run.add_argument("-n", "--replications", type=int, metavar="N",
-                     help="replications per variant (default: the scenario's 'replications')")
-    run.add_argument("--seed", type=int, metavar="S",
-                     help="root random seed, 0 <= S < 2**64 (default: the scenario's 'seed'); "
-                     "the same seed gives the same numbers on any number of threads")
-    run.add_argument("--threads", type=int, default=0, metavar="T",
-                     help="worker threads; 0 (default) uses every core")
-    run.add_argument("--variant", action="append", dest="variants", metavar="NAME",
-                     help="run only this variant (repeat for several; 'baseline' is the "
-                     "unpatched scenario); default: all")
-    run.add_argument("--json", action="store_true",
-                     help="print the summary as JSON records (variant, metric, mean, sd, "
-                     "ci_low, ci_high, n) instead of tables")
-    run.add_argument("--out", metavar="FILE.parquet",
-                     help="also write one row per (variant, replication) to this Parquet "
-                     "file, atomically (no partial file on error or Ctrl-C)")
+    run.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="a built-in scenario id "
+        f"({', '.join(builtin_ids())}) or a path to a scenario YAML file",
+    )
+    run.add_argument(
+        "-n",
+        "--replications",
+        type=int,
+        metavar="N",
+        help="replications per variant (default: the scenario's 'replications')",
+    )
+    run.add_argument(
+        "--seed",
+        type=int,
+        metavar="S",
+        help="root random seed, 0 <= S < 2**64 (default: the scenario's 'seed'); "
+        "the same seed gives the same numbers on any number of threads",
+    )
+    run.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        metavar="T",
+        help="worker threads; 0 (default) uses every core",
+    )
+    run.add_argument(
+        "--variant",
+        action="append",
+        dest="variants",
+        metavar="NAME",
+        help="run only this variant (repeat for several; 'baseline' is the "
+        "unpatched scenario); default: all",
+    )
+    run.add_argument(
+        "--json",
+        action="store_true",
+        help="print the summary as JSON records (variant, metric, mean, sd, "
+        "ci_low, ci_high, n) instead of tables",
+    )
+    run.add_argument(
+        "--out",
+        metavar="FILE.parquet",
+        help="also write one row per (variant, replication) to this Parquet "
+        "file, atomically (no partial file on error or Ctrl-C)",
+    )
 
-    scenarios = sub.add_parser("scenarios", help="list, show or validate scenarios",
-                               description="Work with the built-in scenario library and "
-                               "your own scenario files.")
+    scenarios = sub.add_parser(
+        "scenarios",
+        help="list, show or validate scenarios",
+        description="Work with the built-in scenario library and your own scenario files.",
+    )
     ssub = scenarios.add_subparsers(dest="action", metavar="ACTION", required=True)
-    ssub.add_parser("list", help="list the built-in scenarios",
-                    description="List the built-in scenarios: id and description.")
-    show = ssub.add_parser("show", help="print a built-in scenario's YAML",
-                           description="Print a built-in scenario's YAML, to read or to copy.")
+    ssub.add_parser(
+        "list",
+        help="list the built-in scenarios",
+        description="List the built-in scenarios: id and description.",
+    )
+    show = ssub.add_parser(
+        "show",
+        help="print a built-in scenario's YAML",
+        description="Print a built-in scenario's YAML, to read or to copy.",
+    )
     show.add_argument("id", metavar="ID", help="a built-in scenario id")
-    validate = ssub.add_parser("validate", help="check a scenario file",
-                               description="Validate a scenario file and its variants; exit 0 "
-                               "if valid, 2 with the field named if not.")
+    validate = ssub.add_parser(
+        "validate",
+        help="check a scenario file",
+        description="Validate a scenario file and its variants; exit 0 "
+        "if valid, 2 with the field named if not.",
+    )
     validate.add_argument("file", metavar="FILE", help="a scenario YAML file")
     return parser
 
@@ -110,16 +150,24 @@ def _tables(res: Results) -> str:
                 "change": [f"{r:+.1%}" if pd.notna(r) else "-" for r in cmp["rel_change"]],
             }
         ).set_index("metric")
-        out += ["", f"{variant} - {res.variants[0]} (paired, common random numbers)",
-                shown.to_string()]
+        out += [
+            "",
+            f"{variant} - {res.variants[0]} (paired, common random numbers)",
+            shown.to_string(),
+        ]
     return "\n".join(out)
 
 
 def _run(args: argparse.Namespace) -> int:
     from .run import run
 
-    res = run(args.scenario, replications=args.replications, seed=args.seed,
-              threads=args.threads, variants=args.variants)
+    res = run(
+        args.scenario,
+        replications=args.replications,
+        seed=args.seed,
+        threads=args.threads,
+        variants=args.variants,
+    )
     if args.out:
         res.to_parquet(args.out)
     if args.json:
@@ -140,8 +188,9 @@ def _scenarios(args: argparse.Namespace) -> int:
         sc = load(args.file)
         for name in sc.variants:
             sc.variant(name)
-        print(f"{args.file}: valid ({len(sc.pathway)} steps, variants: "
-              f"{', '.join(sc.variant_names)})")
+        print(
+            f"{args.file}: valid ({len(sc.pathway)} steps, variants: {', '.join(sc.variant_names)})"
+        )
     return EXIT_OK
 
 

@@ -62,7 +62,9 @@ class Results:
 
     def _values(self, variant: str) -> pd.DataFrame:
         if variant not in self.variants:
-            raise KeyError(f"no variant '{variant}' in these results (have: {', '.join(self.variants)})")
+            raise KeyError(
+                f"no variant '{variant}' in these results (have: {', '.join(self.variants)})"
+            )
         rows = self.per_replication[self.per_replication["variant"] == variant]
         return rows.set_index("replication")[self.metrics]
 
@@ -116,7 +118,17 @@ class Results:
             rows.append((metric, mean_a, mean_b, diff, sd, lo, hi, n, rel))
         return pd.DataFrame(
             rows,
-            columns=["metric", "mean_a", "mean_b", "diff", "sd", "ci_low", "ci_high", "n", "rel_change"],
+            columns=[
+                "metric",
+                "mean_a",
+                "mean_b",
+                "diff",
+                "sd",
+                "ci_low",
+                "ci_high",
+                "n",
+                "rel_change",
+            ],
         )
 
     def to_parquet(self, path: str | os.PathLike[str]) -> None:
@@ -144,4 +156,6 @@ class Results:
     def __repr__(self) -> str:
         n = self.per_replication.groupby("variant").size()
         parts = ", ".join(f"{v}: {n[v]} reps" for v in self.variants)
-        return f"<Results {self.scenario!r} seed={self.seed} ({parts}), {len(self.metrics)} metrics>"
+        return (
+            f"<Results {self.scenario!r} seed={self.seed} ({parts}), {len(self.metrics)} metrics>"
+        )

@@ -81,7 +81,9 @@ def run(
         try:
             runner = _core.Runner(model)
         except ValueError as err:  # the Python checks should have caught it first
-            raise ScenarioError(f"variants.{name}" if name != "baseline" else "", str(err)) from None
+            raise ScenarioError(
+                f"variants.{name}" if name != "baseline" else "", str(err)
+            ) from None
         try:
             metric_names, values = runner.run(reps, root_seed, n_threads)
         except RuntimeError as err:

@@ -47,7 +47,9 @@ def check_references(sc: Scenario) -> None:
         for j, arm in enumerate(step.branch or []):
             key = "otherwise" if arm.otherwise is not None else "to"
             if arm.target not in sc.pathway:
-                raise ScenarioError(f"{where}.branch[{j}].{key}", _unknown("step", arm.target, steps))
+                raise ScenarioError(
+                    f"{where}.branch[{j}].{key}", _unknown("step", arm.target, steps)
+                )
             if arm.when is not None:
                 compile_expression(arm.when, attributes, f"{where}.branch[{j}].when")
         if step.priority is not None:
@@ -90,7 +92,7 @@ def _check_zero_time_loops(sc: Scenario) -> None:
                 stack.append((node, i + 1))
                 nxt = graph[node][i]
                 if state.get(nxt) == 1:
-                    cycle = [*path[path.index(nxt):], nxt]
+                    cycle = [*path[path.index(nxt) :], nxt]
                     raise ScenarioError(
                         f"pathway.{nxt}",
                         "steps " + " -> ".join(cycle) + " form a loop in which no time "

@@ -175,8 +175,16 @@ class Empirical(_Dist):
 
 
 Distribution = Annotated[
-    Exponential | Fixed | Uniform | Triangular | Normal | Lognormal | Gamma | Weibull
-    | Bernoulli | Empirical,
+    Exponential
+    | Fixed
+    | Uniform
+    | Triangular
+    | Normal
+    | Lognormal
+    | Gamma
+    | Weibull
+    | Bernoulli
+    | Empirical,
     Field(discriminator="dist"),
 ]
 

@@ -61,7 +61,9 @@ class Scenario(BaseModel):
                 "warmup", f"must be < horizon ({self.horizon:g}), got {self.warmup:g}"
             )
         if "baseline" in self.variants:
-            raise ScenarioError("variants.baseline", "'baseline' is reserved for the unpatched scenario")
+            raise ScenarioError(
+                "variants.baseline", "'baseline' is reserved for the unpatched scenario"
+            )
         from .checks import check_references  # the checks need the finished model
 
         check_references(self)

@@ -11,7 +11,9 @@ from ..errors import ScenarioError
 def _split(path: str) -> list[str]:
     parts = path.split(".")
     if not path or any(p == "" for p in parts):
-        raise ScenarioError(path or "<empty>", "not a dotted path such as resources.clinician.capacity")
+        raise ScenarioError(
+            path or "<empty>", "not a dotted path such as resources.clinician.capacity"
+        )
     return parts
 
 
@@ -30,9 +32,7 @@ def apply_patches(data: dict[str, Any], patches: dict[str, Any]) -> dict[str, An
             where = ".".join(parts[: depth + 1])
             if isinstance(node, list):
                 if not key.lstrip("-").isdigit() or not -len(node) <= int(key) < len(node):
-                    raise ScenarioError(
-                        path, f"'{where}': no item {key} in a list of {len(node)}"
-                    )
+                    raise ScenarioError(path, f"'{where}': no item {key} in a list of {len(node)}")
                 if last:
                     node[int(key)] = copy.deepcopy(value)
                 else:

@@ -30,7 +30,9 @@ class BranchArm(BaseModel):
         if self.to is None:
             raise ValueError("an arm needs 'to' (the next step), or is {otherwise: step}")
         if (self.p is None) == (self.when is None):
-            raise ValueError("an arm needs exactly one of 'p' (a probability) or 'when' (a condition)")
+            raise ValueError(
+                "an arm needs exactly one of 'p' (a probability) or 'when' (a condition)"
+            )
         return self
 
     @property
@@ -73,9 +75,7 @@ class Step(BaseModel):
         given = [a for a in ACTIONS if getattr(self, a) is not None]
         if len(given) != 1:
             found = ", ".join(given) if given else "none"
-            raise ValueError(
-                f"a step needs exactly one action ({', '.join(ACTIONS)}), got {found}"
-            )
+            raise ValueError(f"a step needs exactly one action ({', '.join(ACTIONS)}), got {found}")
         action = given[0]
         if action != "seize":
             for key in ("service", "priority"):

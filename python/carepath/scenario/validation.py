@@ -78,12 +78,15 @@ def _message(err: dict[str, Any], data: Any) -> ScenarioError:
     }
     if kind in bounds:
         op, key = bounds[kind]
-        return ScenarioError(path, f"must be {op}{ctx[key]}, got {value!r}")
+        bound = ctx[key]
+        shown = f"{bound:g}" if isinstance(bound, float) else bound
+        return ScenarioError(path, f"must be {op}{shown}, got {value!r}")
     if kind == "value_error":
         return ScenarioError(path, str(ctx.get("error", err["msg"])))
     if kind == "string_pattern_mismatch":
         return ScenarioError(
-            path, f"{value!r} is not a valid name (letters, digits, _ and -, not starting with a digit)"
+            path,
+            f"{value!r} is not a valid name (letters, digits, _ and -, not starting with a digit)",
         )
     message = err["msg"][:1].lower() + err["msg"][1:]
     return ScenarioError(path, f"{message}, got {value!r}")
