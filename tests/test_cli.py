@@ -122,6 +122,7 @@ def test_ctrl_c_stops_the_cli_with_130_and_no_file(tmp_path):
 
 
 def test_ctrl_c_raises_keyboard_interrupt_in_python():
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     try:
@@ -129,3 +130,4 @@ def test_ctrl_c_raises_keyboard_interrupt_in_python():
             cp.run("mm5", replications=1_000_000, threads=2)
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)

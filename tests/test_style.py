@@ -1,4 +1,4 @@
-"""The Python sources are ruff-clean (lint and format), as CONTRIBUTING asks."""
+"""The Python sources are ruff-clean, lint and format (the project's style rule)."""
 
 from __future__ import annotations
 

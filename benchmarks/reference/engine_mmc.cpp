@@ -1,6 +1,8 @@
 // Drives the carepath engine on M/M/c from C++ alone (no Python), for
 // profiling the engine and measuring its peak memory against the horizon.
 // Usage: engine_mmc CUSTOMERS [REPLICATIONS] [THREADS] [SERVERS] [LAMBDA]
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -43,7 +45,9 @@ int main(int argc, char** argv) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double served = 0;
     for (std::size_t r = 0; r < reps; ++r) served += out.values[r * out.metric_names.size()];
-    std::printf("{\"seconds\": %.6f, \"customers\": %.0f, \"ns_per_customer\": %.2f}\n", secs, served,
-                secs / served * 1e9);
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("{\"seconds\": %.6f, \"customers\": %.0f, \"ns_per_customer\": %.2f, \"peak_kib\": %ld}\n",
+                secs, served, secs / served * 1e9, usage.ru_maxrss);
     return 0;
 }

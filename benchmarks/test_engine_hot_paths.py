@@ -1,0 +1,96 @@
+"""pytest-benchmark suites for the engine's hot paths.
+
+pytest benchmarks/ --benchmark-only          # measure
+pytest benchmarks/ --benchmark-disable       # just check they run
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import carepath as cp
+from carepath import _core
+from carepath.compile import compile_scenario, dist_spec
+from carepath.scenario.distributions import DIST_MODELS
+
+CUSTOMERS = 200_000
+
+
+def runner_for(data: dict) -> _core.Runner:
+    return _core.Runner(compile_scenario(cp.load(data)))
+
+
+def mm5(customers: int = CUSTOMERS) -> dict:
+    return (
+        cp.load("mm5")
+        .with_changes({"horizon": customers / 4.5, "warmup": 0})
+        .model_dump(exclude_none=True)
+    )
+
+
+def triage(customers: int = CUSTOMERS) -> dict:
+    """Attributes, a conditional branch, priorities and a chance branch: the interpreter's paths."""
+    return {
+        "name": "triage",
+        "horizon": customers / 4.5,
+        "attributes": {
+            "urgent": {"dist": "bernoulli", "p": 0.2},
+            "age": {"dist": "empirical", "values": [25, 50, 80], "weights": [5, 3, 2]},
+        },
+        "resources": {"nurse": {"capacity": 3}, "gp": {"capacity": 3}},
+        "arrivals": [{"name": "calls", "rate": 4.5, "start": "route"}],
+        "pathway": {
+            "route": {
+                "branch": [
+                    {"when": "urgent or age >= 75", "to": "gp_visit"},
+                    {"otherwise": "nurse_visit"},
+                ]
+            },
+            "nurse_visit": {
+                "seize": "nurse",
+                "service": {"dist": "gamma", "mean": 0.5, "sd": 0.3},
+                "priority": "0 if urgent else age",
+                "then": "after_nurse",
+            },
+            "after_nurse": {"branch": [{"p": 0.3, "to": "gp_visit"}, {"p": 0.7, "to": "home"}]},
+            "gp_visit": {
+                "seize": "gp",
+                "service": {"dist": "lognormal", "mean": 0.5, "sd": 0.4},
+                "priority": "0 if urgent else 1",
+                "then": "home",
+            },
+            "home": {"exit": "home"},
+        },
+    }
+
+
+@pytest.mark.parametrize("threads", [1, 0], ids=["1-thread", "all-threads"])
+def test_mm5_replications(benchmark, threads):
+    runner = runner_for(mm5())
+    _, values = benchmark(runner.run, 8, 1, threads)
+    assert values.shape[0] == 8
+
+
+def test_interpreted_triage_pathway(benchmark):
+    runner = runner_for(triage())
+    _, values = benchmark(runner.run, 4, 1, 1)
+    assert values.shape[0] == 4
+
+
+@pytest.mark.parametrize("name", ["exponential", "gamma", "lognormal", "empirical"])
+def test_sampling(benchmark, name):
+    params = {
+        "exponential": {"mean": 1.0},
+        "gamma": {"mean": 1.0, "sd": 0.5},
+        "lognormal": {"mean": 1.0, "sd": 0.5},
+        "empirical": {"values": list(range(50)), "weights": [1] * 50},
+    }[name]
+    spec = dist_spec(DIST_MODELS[name].model_validate({"dist": name, **params}))
+    out = benchmark(_core.sample, spec, 1_000_000, 1)
+    assert out.size == 1_000_000
+
+
+def test_load_and_compile(benchmark):
+    data = triage()
+    spec = benchmark(lambda: compile_scenario(cp.load(data)))
+    assert len(spec.steps) == 5
