@@ -110,6 +110,9 @@ def test_ctrl_c_stops_the_cli_with_130_and_no_file(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a shell's background job (CI may be one) inherits SIGINT ignored;
+        # Ctrl-C at a terminal always finds the default handler, so give it that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(3)  # imported and simulating
     assert proc.poll() is None
