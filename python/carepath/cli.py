@@ -119,7 +119,7 @@ def _build_parser() -> argparse.ArgumentParser:
 def _fmt(x: float) -> str:
     if pd.isna(x):
         return "-"
-    return f"{x:.4g}" if abs(x) < 1e5 else f"{x:.0f}"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
 def _tables(res: Results) -> str:

@@ -16,27 +16,37 @@ struct Event {
     EventType type;
 };
 
+// pop() leaves the returned event's slot at the root until the next call: if
+// the handler then schedules an event (the usual case: a service end starts
+// the next service), it replaces the root with one sift-down instead of a
+// sift-down for the pop and a sift-up for the push.  (time, seq) keys are
+// unique, so the order of events is the same either way.
 class Calendar {
 public:
     void clear() {
         heap_.clear();
         next_seq_ = 0;
+        root_free_ = false;
     }
-    bool empty() const { return heap_.empty(); }
-    std::size_t size() const { return heap_.size(); }
-    const Event& top() const { return heap_.front(); }
+    bool empty() const { return size() == 0; }
+    std::size_t size() const { return heap_.size() - (root_free_ ? 1 : 0); }
 
     void schedule(double time, std::uint32_t target, EventType type) {
-        heap_.push_back(Event{time, next_seq_++, target, type});
+        const Event e{time, next_seq_++, target, type};
+        if (root_free_) {
+            root_free_ = false;
+            sift_down(e);
+            return;
+        }
+        heap_.push_back(e);
         sift_up(heap_.size() - 1);
     }
 
+    // The earliest event; valid until the next pop().
     Event pop() {
-        const Event out = heap_.front();
-        const Event last = heap_.back();
-        heap_.pop_back();
-        if (!heap_.empty()) sift_down(last);
-        return out;
+        if (root_free_) remove_root();
+        root_free_ = true;
+        return heap_.front();
     }
 
 private:
@@ -55,7 +65,13 @@ private:
         heap_[i] = e;
     }
 
-    // Places `e` (the former last element) starting from the root.
+    void remove_root() {
+        const Event last = heap_.back();
+        heap_.pop_back();
+        if (!heap_.empty()) sift_down(last);
+    }
+
+    // Places `e` in the root's slot and sifts it down.
     void sift_down(const Event& e) {
         const std::size_t n = heap_.size();
         std::size_t i = 0;
@@ -75,6 +91,7 @@ private:
 
     std::vector<Event> heap_;
     std::uint64_t next_seq_ = 0;
+    bool root_free_ = false;  // heap_[0] was popped and awaits a replacement
 };
 
 }  // namespace carepath
