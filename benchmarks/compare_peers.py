@@ -107,6 +107,11 @@ def run_json(cmd: list[str]) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def best_of_3(cmd: list[str]) -> dict:
+    """The fastest of three runs of a benchmark executable."""
+    return min((run_json(cmd) for _ in range(3)), key=lambda r: r["seconds"])
+
+
 def peak_rss_of(code: str) -> float:
     """Peak RSS (MiB) of a fresh Python process running ``code``."""
     probe = f"{code}\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
@@ -144,28 +149,22 @@ def main() -> None:
     rows: list[tuple[str, float, float, str]] = []  # name, seconds, ns/customer, note
     with tempfile.TemporaryDirectory() as tmp:
         exes = build_cpp(Path(tmp))
-        ref = min(
-            (run_json([str(exes["reference"]), str(n * reps)]) for _ in range(3)),
-            key=lambda r: r["seconds"],
-        )
+        ref, eng = (best_of_3([str(exes[k]), str(n * reps)]) for k in ("reference", "engine"))
+        note = f"{n * reps:,} customers, one run"
         rows.append(
             (
                 "hand-written C++ loop",
                 ref["seconds"],
                 ref["ns_per_customer"],
-                f"{n * reps:,} customers, one run; mean wait {ref['mean_wait']:.3f}",
+                f"{note}; mean wait {ref['mean_wait']:.3f}",
             )
-        )
-        eng = min(
-            (run_json([str(exes["engine"]), str(n * reps)]) for _ in range(3)),
-            key=lambda r: r["seconds"],
         )
         rows.append(
             (
                 "carepath engine from C++, 1 thread",
                 eng["seconds"],
                 eng["ns_per_customer"],
-                f"{n * reps:,} customers, one replication, no Python",
+                f"{note}, no Python",
             )
         )
         memory = {}

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .io import atomic_path
 
@@ -24,6 +23,8 @@ def t_interval(values: np.ndarray, level: float) -> tuple[float, float, float, f
     mean = float(x.mean())
     if n == 1:
         return (mean, np.nan, np.nan, np.nan, 1)
+    from scipy import stats  # importing scipy.stats takes a second: only when needed
+
     sd = float(x.std(ddof=1))
     half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / np.sqrt(n)
     return (mean, sd, mean - half, mean + half, n)
