@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -62,7 +61,7 @@ def run(
     KeyboardInterrupt
         On Ctrl-C, within a fraction of a second; nothing is returned.
     """
-    sc = load(scenario if not isinstance(scenario, Path) else str(scenario))
+    sc = load(scenario)
     reps = _check_int("replications", sc.replications if replications is None else replications, 1)
     root_seed = _check_int("seed", sc.seed if seed is None else seed, 0, 2**64)
     n_threads = _check_int("threads", threads, 0)

@@ -29,8 +29,9 @@ public:
 
     const std::vector<std::string>& metric_names() const;
 
-    // threads = 0 uses every hardware thread.  If `stop` becomes true the run
-    // returns early with `completed` < replications.
+    // threads = 0 uses every hardware thread.  If `stop` becomes true the
+    // workers return at their next check and the rows not yet simulated are
+    // left at zero; the caller discards the output.
     RunOutput run(std::size_t replications, std::uint64_t seed, unsigned threads,
                   const std::atomic<bool>& stop, std::size_t first_replication = 0) const;
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def parse_yaml(text: str, source: str) -> Any:
         raise ScenarioError(source, f"malformed YAML: {err}") from None
 
 
-def load(source: str | Path | dict[str, Any] | Scenario) -> Scenario:
+def load(source: str | os.PathLike[str] | dict[str, Any] | Scenario) -> Scenario:
     """Load and validate a scenario.
 
     Parameters
