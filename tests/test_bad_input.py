@@ -38,6 +38,20 @@ CASES = [
     ),
     ("negative rate", broken(arrivals__0__rate=-3), "arrivals[0].rate", ["must be > 0", "-3"]),
     ("zero rate", broken(arrivals__0__rate=0), "arrivals[0].rate", ["must be > 0", "got 0"]),
+    ("infinite rate", broken(arrivals__0__rate=float("inf")), "arrivals[0].rate", ["finite"]),
+    ("NaN rate", broken(arrivals__0__rate=float("nan")), "arrivals[0].rate", ["finite"]),
+    (
+        "boolean capacity",
+        broken(resources={"server": {"capacity": True}}),
+        "resources.server.capacity",
+        ["whole number", "True"],
+    ),
+    (
+        "capacity beyond the engine",
+        broken(resources={"server": {"capacity": 10**12}}),
+        "resources.server.capacity",
+        ["<= 1000000000"],
+    ),
     (
         "zero capacity",
         broken(resources={"server": {"capacity": 0}}),

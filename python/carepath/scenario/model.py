@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ..errors import ScenarioError
 from .distributions import Distribution
@@ -13,11 +13,23 @@ from .steps import Step
 Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$")]
 
 
+def _no_bool(value: Any) -> Any:
+    # YAML's `yes` is a bool, and pydantic would read it as 1
+    if isinstance(value, bool):
+        raise ValueError(f"must be a whole number, got {value!r}")
+    return value
+
+
+# Counts the engine holds in 32 bits (capacities) or 64 bits (seeds).
+Count = Annotated[int, BeforeValidator(_no_bool)]
+MAX_CAPACITY = 10**9
+
+
 class Resource(BaseModel):
     """Servers (clinicians, beds, rooms) with a fixed capacity."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    capacity: Annotated[int, Field(ge=1)]
+    capacity: Annotated[Count, Field(ge=1, le=MAX_CAPACITY)]
 
 
 class Arrival(BaseModel):
@@ -46,8 +58,8 @@ class Scenario(BaseModel):
     time_unit: Literal["minutes", "hours", "days"] = "hours"
     horizon: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     warmup: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
-    replications: Annotated[int, Field(ge=1)] = 20
-    seed: Annotated[int, Field(ge=0, lt=2**64)] = 1
+    replications: Annotated[Count, Field(ge=1)] = 20
+    seed: Annotated[Count, Field(ge=0, lt=2**64)] = 1
     attributes: dict[Name, Distribution] = Field(default_factory=dict)
     resources: dict[Name, Resource] = Field(default_factory=dict)
     arrivals: Annotated[list[Arrival], Field(min_length=1)]
