@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LAMBDA, MU, SERVERS = 4.5, 1.0, 5
 
 
-def simpy_mm5(customers: int, seed: int = 1) -> float:
-    """Seconds for one replication in SimPy; returns (seconds, mean wait)."""
+def simpy_mm5(customers: int, seed: int = 1) -> tuple[float, float]:
+    """One replication in SimPy: (seconds, mean wait)."""
     import random
 
     import simpy

@@ -6,22 +6,7 @@
 namespace carepath {
 namespace {
 
-// Stack effect of each opcode: (pops, pushes).
-int net_effect(Op op) {
-    switch (op) {
-        case Op::Const:
-        case Op::Attr:
-            return +1;
-        case Op::Neg:
-        case Op::Not:
-            return 0;
-        case Op::Select:
-            return -2;
-        default:
-            return -1;  // binary operators
-    }
-}
-
+// How many operands an opcode pops; every opcode pushes one result.
 int pops(Op op) {
     switch (op) {
         case Op::Const:
@@ -54,7 +39,7 @@ Expression::Expression(const ExprSpec& spec, int n_attributes, const std::string
             fail("constant index out of range");
         if (op == Op::Attr && (arg < 0 || arg >= n_attributes)) fail("attribute index out of range");
         if (depth < pops(op)) fail("stack underflow");
-        depth += net_effect(op);
+        depth += 1 - pops(op);
         if (depth > kMaxDepth) fail("too deeply nested");
         ops_.push_back(op);
         args_.push_back(arg);

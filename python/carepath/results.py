@@ -4,7 +4,7 @@ paired comparisons under common random numbers."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -49,7 +49,6 @@ class Results:
     scenario: str
     seed: int
     time_unit: str = "hours"
-    metadata: dict[str, str] = field(default_factory=dict)
 
     @property
     def variants(self) -> list[str]:
@@ -115,7 +114,7 @@ class Results:
             diff, sd, lo, hi, n = t_interval(xb - xa, level)
             mean_a = float(np.nanmean(xa)) if np.isfinite(xa).any() else np.nan
             mean_b = float(np.nanmean(xb)) if np.isfinite(xb).any() else np.nan
-            rel = diff / mean_a if mean_a not in (0.0,) and np.isfinite(mean_a) else np.nan
+            rel = diff / mean_a if mean_a != 0 and np.isfinite(mean_a) else np.nan
             rows.append((metric, mean_a, mean_b, diff, sd, lo, hi, n, rel))
         return pd.DataFrame(
             rows,
@@ -151,7 +150,6 @@ class Results:
             "scenario": self.scenario,
             "seed": str(self.seed),
             "time_unit": self.time_unit,
-            **self.metadata,
         }
 
     def __repr__(self) -> str:

@@ -15,12 +15,9 @@ from .results import Results
 from .scenario import Scenario, load
 
 
-def _check_int(name: str, value: Any, low: int, high: int | None = None) -> int:
+def _require_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ScenarioError(name, f"must be an integer, got {value!r}")
-    if value < low or (high is not None and value >= high):
-        bound = f">= {low}" if high is None else f"in [{low}, {high})"
-        raise ScenarioError(name, f"must be {bound}, got {value}")
     return value
 
 
@@ -62,9 +59,17 @@ def run(
         On Ctrl-C, within a fraction of a second; nothing is returned.
     """
     sc = load(scenario)
-    reps = _check_int("replications", sc.replications if replications is None else replications, 1)
-    root_seed = _check_int("seed", sc.seed if seed is None else seed, 0, 2**64)
-    n_threads = _check_int("threads", threads, 0)
+    overrides = {
+        name: _require_int(name, value)
+        for name, value in (("replications", replications), ("seed", seed))
+        if value is not None
+    }
+    if overrides:  # the scenario model's own bounds apply to them
+        sc = sc.with_changes(overrides)
+    reps, root_seed = sc.replications, sc.seed
+    n_threads = _require_int("threads", threads)
+    if n_threads < 0:
+        raise ScenarioError("threads", f"must be >= 0, got {n_threads}")
     names = sc.variant_names if variants is None else list(variants)
     if not names:
         raise ScenarioError("variants", "name at least one variant to run")
