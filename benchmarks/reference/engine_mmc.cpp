@@ -23,8 +23,14 @@ int main(int argc, char** argv) {
     service.kind = DistKind::Exponential;
     service.a = 1.0;
     m.distributions = {service};
-    m.resources = {ResourceSpec{"clinician", servers}};
-    m.sources = {SourceSpec{"walk_in", lambda, 0}};
+    ResourceSpec clinician;
+    clinician.name = "clinician";
+    clinician.capacity = servers;
+    m.resources = {clinician};
+    SourceSpec walk_in;
+    walk_in.name = "walk_in";
+    walk_in.rate = lambda;
+    m.sources = {walk_in};
     StepSpec see;
     see.name = "see";
     see.kind = StepKind::Seize;

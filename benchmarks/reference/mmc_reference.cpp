@@ -37,7 +37,7 @@ struct Xoshiro256Plus {
         s[3] = rotl(s[3], 45);
         return static_cast<double>(result >> 11) * 0x1.0p-53;
     }
-    double exponential(double rate) { return -std::log1p(-uniform()) / rate; }
+    double exponential(double rate) { return -std::log(1.0 - uniform()) / rate; }
 };
 
 struct Event {

@@ -13,7 +13,8 @@ void register_rng(py::module_& m) {
         .value("ARRIVALS", Purpose::Arrivals)
         .value("ATTRIBUTES", Purpose::Attributes)
         .value("DURATIONS", Purpose::Durations)
-        .value("ROUTING", Purpose::Routing);
+        .value("ROUTING", Purpose::Routing)
+        .value("PATIENCE", Purpose::Patience);
 
     m.def(
         "splitmix64",

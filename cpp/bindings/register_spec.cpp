@@ -13,7 +13,22 @@ void register_spec(py::module_& m) {
         .value("DELAY", StepKind::Delay)
         .value("BRANCH_CHANCE", StepKind::BranchChance)
         .value("BRANCH_WHEN", StepKind::BranchWhen)
-        .value("EXIT", StepKind::Exit);
+        .value("EXIT", StepKind::Exit)
+        .value("RELEASE", StepKind::Release)
+        .value("SET", StepKind::Set)
+        .value("BOOK", StepKind::Book)
+        .value("GOTO", StepKind::Goto);
+
+    py::enum_<Preempt>(m, "Preempt")
+        .value("NONE", Preempt::None)
+        .value("RESUME", Preempt::Resume)
+        .value("RESTART", Preempt::Restart);
+
+    py::enum_<SourceKind>(m, "SourceKind")
+        .value("POISSON", SourceKind::Poisson)
+        .value("PROFILE", SourceKind::Profile)
+        .value("SCHEDULE", SourceKind::Schedule)
+        .value("COHORT", SourceKind::Cohort);
 
     py::class_<StepSpec>(m, "StepSpec")
         .def(py::init<>())
@@ -26,35 +41,88 @@ void register_spec(py::module_& m) {
         .def_readwrite("targets", &StepSpec::targets)
         .def_readwrite("weights", &StepSpec::weights)
         .def_readwrite("conditions", &StepSpec::conditions)
-        .def_readwrite("outcome", &StepSpec::outcome);
+        .def_readwrite("outcome", &StepSpec::outcome)
+        .def_readwrite("longest_wait", &StepSpec::longest_wait)
+        .def_readwrite("waiting_since", &StepSpec::waiting_since)
+        .def_readwrite("max_queue", &StepSpec::max_queue)
+        .def_readwrite("on_balk", &StepSpec::on_balk)
+        .def_readwrite("patience", &StepSpec::patience)
+        .def_readwrite("on_renege", &StepSpec::on_renege)
+        .def_readwrite("set_attributes", &StepSpec::set_attributes)
+        .def_readwrite("set_expressions", &StepSpec::set_expressions)
+        .def_readwrite("book", &StepSpec::book)
+        .def_readwrite("slot_types", &StepSpec::slot_types)
+        .def_readwrite("dna", &StepSpec::dna)
+        .def_readwrite("on_dna", &StepSpec::on_dna)
+        .def_readwrite("on_full", &StepSpec::on_full)
+        .def_readwrite("over", &StepSpec::over)
+        .def_readwrite("over_labels", &StepSpec::over_labels);
+
+    py::class_<Cycle>(m, "Cycle")
+        .def(py::init<>())
+        .def_readwrite("period", &Cycle::period)
+        .def_readwrite("offsets", &Cycle::offsets);
 
     py::class_<SourceSpec>(m, "SourceSpec")
         .def(py::init<>())
         .def_readwrite("name", &SourceSpec::name)
+        .def_readwrite("kind", &SourceSpec::kind)
         .def_readwrite("rate", &SourceSpec::rate)
-        .def_readwrite("start", &SourceSpec::start);
+        .def_readwrite("start", &SourceSpec::start)
+        .def_readwrite("hourly", &SourceSpec::hourly)
+        .def_readwrite("weekday", &SourceSpec::weekday)
+        .def_readwrite("schedule", &SourceSpec::schedule)
+        .def_readwrite("count", &SourceSpec::count)
+        .def_readwrite("waited", &SourceSpec::waited)
+        .def_readwrite("attributes", &SourceSpec::attributes);
 
     py::class_<ResourceSpec>(m, "ResourceSpec")
         .def(py::init<>())
         .def_readwrite("name", &ResourceSpec::name)
-        .def_readwrite("capacity", &ResourceSpec::capacity);
+        .def_readwrite("capacity", &ResourceSpec::capacity)
+        .def_readwrite("shift_changes", &ResourceSpec::shift_changes)
+        .def_readwrite("shift_capacity", &ResourceSpec::shift_capacity)
+        .def_readwrite("interrupt_at_shift_end", &ResourceSpec::interrupt_at_shift_end)
+        .def_readwrite("preempt", &ResourceSpec::preempt);
+
+    py::class_<SlotTypeSpec>(m, "SlotTypeSpec")
+        .def(py::init<>())
+        .def_readwrite("name", &SlotTypeSpec::name)
+        .def_readwrite("horizon_days", &SlotTypeSpec::horizon_days)
+        .def_readwrite("slots", &SlotTypeSpec::slots);
+
+    py::class_<BookSpec>(m, "BookSpec")
+        .def(py::init<>())
+        .def_readwrite("name", &BookSpec::name)
+        .def_readwrite("types", &BookSpec::types);
 
     py::class_<AttributeSpec>(m, "AttributeSpec")
         .def(py::init<>())
         .def_readwrite("name", &AttributeSpec::name)
         .def_readwrite("distribution", &AttributeSpec::distribution);
 
+    py::class_<ClassSpec>(m, "ClassSpec")
+        .def(py::init<>())
+        .def_readwrite("attribute", &ClassSpec::attribute)
+        .def_readwrite("values", &ClassSpec::values);
+
     py::class_<ModelSpec>(m, "ModelSpec")
         .def(py::init<>())
         .def_readwrite("horizon", &ModelSpec::horizon)
         .def_readwrite("warmup", &ModelSpec::warmup)
+        .def_readwrite("hours_per_unit", &ModelSpec::hours_per_unit)
+        .def_readwrite("start_hour_of_week", &ModelSpec::start_hour_of_week)
         .def_readwrite("distributions", &ModelSpec::distributions)
         .def_readwrite("expressions", &ModelSpec::expressions)
         .def_readwrite("attributes", &ModelSpec::attributes)
         .def_readwrite("resources", &ModelSpec::resources)
+        .def_readwrite("books", &ModelSpec::books)
         .def_readwrite("sources", &ModelSpec::sources)
         .def_readwrite("steps", &ModelSpec::steps)
         .def_readwrite("outcomes", &ModelSpec::outcomes)
+        .def_readwrite("classes", &ModelSpec::classes)
+        .def_readwrite("system_time_over", &ModelSpec::system_time_over)
+        .def_readwrite("system_time_over_labels", &ModelSpec::system_time_over_labels)
         .def_readwrite("max_steps_without_time", &ModelSpec::max_steps_without_time);
 }
 

@@ -1,6 +1,8 @@
 #include "carepath/compiled_model.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 namespace carepath {
@@ -15,6 +17,22 @@ void check_index(int index, std::size_t size, const std::string& where, const ch
         invalid(where, std::string(what) + " index " + std::to_string(index) + " out of range");
 }
 
+void check_cycle(const Cycle& c, const std::string& where) {
+    if (!std::isfinite(c.period) || c.period < 0) invalid(where, "period must be >= 0");
+    for (std::size_t i = 0; i < c.offsets.size(); ++i) {
+        const double t = c.offsets[i];
+        if (!std::isfinite(t) || t < 0 || (c.period > 0 && t >= c.period))
+            invalid(where, "times must lie in [0, period)");
+        if (i > 0 && t < c.offsets[i - 1]) invalid(where, "times must be sorted");
+    }
+}
+
+std::string format_value(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
 }  // namespace
 
 CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
@@ -22,48 +40,163 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         invalid("horizon", "must be > 0, got " + std::to_string(spec.horizon));
     if (!std::isfinite(spec.warmup) || spec.warmup < 0 || spec.warmup >= spec.horizon)
         invalid("warmup", "must be >= 0 and < horizon, got " + std::to_string(spec.warmup));
+    if (!std::isfinite(spec.hours_per_unit) || !(spec.hours_per_unit > 0)) invalid("time_unit", "hours per unit must be > 0");
+    if (!std::isfinite(spec.start_hour_of_week) || spec.start_hour_of_week < 0 || spec.start_hour_of_week >= 168)
+        invalid("start", "hour of week must be in [0, 168)");
     if (spec.max_steps_without_time < 1) invalid("max_steps_without_time", "must be >= 1");
     if (spec.sources.empty()) invalid("arrivals", "at least one arrival source is needed");
     if (spec.steps.empty()) invalid("pathway", "at least one step is needed");
+    const std::size_t n_steps = spec.steps.size();
 
     for (std::size_t i = 0; i < spec.distributions.size(); ++i)
         distributions.emplace_back(spec.distributions[i], "distributions[" + std::to_string(i) + "]");
-    const int n_attr = static_cast<int>(spec.attributes.size());
+    const std::size_t n_attr = spec.attributes.size();
+    n_values = n_attr + 2;
+    arrived_value = n_attr;
+    now_value = n_attr + 1;
     for (std::size_t i = 0; i < spec.expressions.size(); ++i)
-        expressions.emplace_back(spec.expressions[i], n_attr, "expressions[" + std::to_string(i) + "]");
+        expressions.emplace_back(spec.expressions[i], static_cast<int>(n_values),
+                                 "expressions[" + std::to_string(i) + "]");
     for (const auto& a : spec.attributes)
         check_index(a.distribution, distributions.size(), "attributes." + a.name, "distribution");
-    for (const auto& r : spec.resources)
-        if (r.capacity < 1) invalid("resources." + r.name + ".capacity", "must be >= 1");
-    for (const auto& src : spec.sources) {
-        if (!std::isfinite(src.rate) || !(src.rate > 0))
-            invalid("arrivals." + src.name + ".rate", "must be > 0, got " + std::to_string(src.rate));
-        check_index(src.start, spec.steps.size(), "arrivals." + src.name + ".start", "step");
+
+    resource_fifo.assign(spec.resources.size(), 1);
+    resource_tracks.assign(spec.resources.size(), 0);
+    held_index.assign(spec.resources.size(), -1);
+    for (std::size_t r = 0; r < spec.resources.size(); ++r) {
+        const ResourceSpec& rs = spec.resources[r];
+        const std::string where = "resources." + rs.name;
+        if (rs.capacity < 0) invalid(where + ".capacity", "must be >= 0");
+        check_cycle(rs.shift_changes, where + ".shifts");
+        if (rs.shift_changes.offsets.size() != rs.shift_capacity.size())
+            invalid(where + ".shifts", "one capacity per change is needed");
+        for (int c : rs.shift_capacity)
+            if (c < 0) invalid(where + ".shifts", "capacity must be >= 0");
+        if (rs.shift_changes.offsets.empty() && rs.capacity < 1) invalid(where + ".capacity", "must be >= 1");
+        resource_tracks[r] = rs.preempt != Preempt::None || rs.interrupt_at_shift_end;
+    }
+    for (std::size_t b = 0; b < spec.books.size(); ++b) {
+        const BookSpec& bk = spec.books[b];
+        if (bk.types.empty() || bk.types.size() > 64) invalid("books." + bk.name, "needs 1 to 64 slot types");
+        for (const auto& t : bk.types) {
+            check_cycle(t.slots, "books." + bk.name + ".slots");
+            if (t.horizon_days < 0) invalid("books." + bk.name + ".horizon", "must be >= 0");
+        }
     }
 
-    branch_cdf.resize(spec.steps.size());
-    resource_fifo.assign(spec.resources.size(), true);
-    for (std::size_t i = 0; i < spec.steps.size(); ++i) {
+    peak_rate.assign(spec.sources.size(), 0.0);
+    for (std::size_t i = 0; i < spec.sources.size(); ++i) {
+        const SourceSpec& src = spec.sources[i];
+        const std::string where = "arrivals." + src.name;
+        check_index(src.start, n_steps, where + ".start", "step");
+        switch (src.kind) {
+            case SourceKind::Poisson:
+                if (!std::isfinite(src.rate) || !(src.rate > 0))
+                    invalid(where + ".rate", "must be > 0, got " + std::to_string(src.rate));
+                break;
+            case SourceKind::Profile: {
+                if (src.hourly.size() != 24 || src.weekday.size() != 7)
+                    invalid(where + ".profile", "needs 24 hourly rates and 7 weekday multipliers");
+                double hmax = 0, wmax = 0;
+                for (double v : src.hourly) {
+                    if (!std::isfinite(v) || v < 0) invalid(where + ".profile.hourly", "rates must be >= 0");
+                    hmax = std::max(hmax, v);
+                }
+                for (double v : src.weekday) {
+                    if (!std::isfinite(v) || v < 0) invalid(where + ".profile.weekday", "multipliers must be >= 0");
+                    wmax = std::max(wmax, v);
+                }
+                peak_rate[i] = hmax * wmax;
+                if (!(peak_rate[i] > 0)) invalid(where + ".profile", "some hour must have a rate > 0");
+                break;
+            }
+            case SourceKind::Schedule:
+                check_cycle(src.schedule, where + ".schedule");
+                break;
+            case SourceKind::Cohort:
+                if (src.count < 0) invalid(where + ".count", "must be >= 0");
+                if (src.waited != -1) check_index(src.waited, distributions.size(), where + ".waited", "distribution");
+                break;
+            default:
+                invalid(where, "unknown arrival kind");
+        }
+        if (!src.attributes.empty() && src.attributes.size() != n_attr)
+            invalid(where + ".attributes", "one entry per attribute is needed");
+        for (int d : src.attributes)
+            if (d != -1) check_index(d, distributions.size(), where + ".attributes", "distribution");
+    }
+
+    branch_cdf.resize(n_steps);
+    wait_index.assign(n_steps, -1);
+    appointment_index.assign(n_steps, -1);
+    auto check_step = [&](int target, const std::string& where, const char* what) {
+        check_index(target, n_steps, where, what);
+    };
+    for (std::size_t i = 0; i < n_steps; ++i) {
         const StepSpec& st = spec.steps[i];
         const std::string where = "pathway." + st.name;
+        if (st.patience != -1) {
+            if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book)
+                invalid(where, "only seize, delay and book steps take a patience");
+            check_index(st.patience, distributions.size(), where, "patience distribution");
+            check_step(st.on_renege, where, "on_renege step");
+        }
         switch (st.kind) {
-            case StepKind::Seize:
+            case StepKind::Seize: {
                 check_index(st.resource, spec.resources.size(), where, "resource");
-                if (st.priority != -1) {
-                    check_index(st.priority, expressions.size(), where, "priority expression");
-                    resource_fifo[static_cast<std::size_t>(st.resource)] = false;
+                const auto r = static_cast<std::size_t>(st.resource);
+                if (st.priority != -1) check_index(st.priority, expressions.size(), where, "priority expression");
+                if (st.waiting_since != -1)
+                    check_index(st.waiting_since, n_attr, where, "waiting_since attribute");
+                if (st.priority != -1 || st.longest_wait || resource_tracks[r]) resource_fifo[r] = 0;
+                if (st.duration == -1) {
+                    if (held_index[r] == -1) held_index[r] = static_cast<int>(n_held++);
+                } else {
+                    check_index(st.duration, distributions.size(), where, "duration distribution");
                 }
-                [[fallthrough]];
+                if (st.max_queue < -1) invalid(where, "max_queue must be >= 0");
+                if (st.max_queue >= 0) check_step(st.on_balk, where, "on_balk step");
+                check_step(st.next, where, "next step");
+                wait_index[i] = static_cast<int>(n_waits++);
+                break;
+            }
             case StepKind::Delay:
                 check_index(st.duration, distributions.size(), where, "duration distribution");
-                check_index(st.next, spec.steps.size(), where, "next step");
+                check_step(st.next, where, "next step");
+                break;
+            case StepKind::Release:
+                check_index(st.resource, spec.resources.size(), where, "resource");
+                check_step(st.next, where, "next step");
+                break;
+            case StepKind::Goto:
+                check_step(st.next, where, "next step");
+                break;
+            case StepKind::Set:
+                if (st.set_attributes.size() != st.set_expressions.size())
+                    invalid(where, "one expression per attribute set is needed");
+                for (std::size_t j = 0; j < st.set_attributes.size(); ++j) {
+                    check_index(st.set_attributes[j], n_attr, where, "attribute");
+                    check_index(st.set_expressions[j], expressions.size(), where, "expression");
+                }
+                check_step(st.next, where, "next step");
+                break;
+            case StepKind::Book:
+                check_index(st.book, spec.books.size(), where, "book");
+                if (st.slot_types == 0) invalid(where, "no slot type allowed");
+                if (st.dna != -1) {
+                    check_index(st.dna, expressions.size(), where, "dna expression");
+                    check_step(st.on_dna, where, "on_dna step");
+                }
+                check_step(st.on_full, where, "on_full step");
+                check_step(st.next, where, "next step");
+                appointment_index[i] = static_cast<int>(n_appointments++);
                 break;
             case StepKind::BranchChance: {
                 if (st.targets.empty() || st.targets.size() != st.weights.size())
                     invalid(where, "a chance branch needs one weight per target");
                 double total = 0;
                 for (std::size_t j = 0; j < st.targets.size(); ++j) {
-                    check_index(st.targets[j], spec.steps.size(), where, "branch target");
+                    check_step(st.targets[j], where, "branch target");
                     if (!std::isfinite(st.weights[j]) || st.weights[j] < 0)
                         invalid(where, "branch probabilities must be >= 0");
                     total += st.weights[j];
@@ -77,7 +210,7 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                 if (st.targets.empty() || st.targets.size() != st.conditions.size())
                     invalid(where, "a conditional branch needs one condition per target");
                 for (std::size_t j = 0; j < st.targets.size(); ++j) {
-                    check_index(st.targets[j], spec.steps.size(), where, "branch target");
+                    check_step(st.targets[j], where, "branch target");
                     const bool last = j + 1 == st.targets.size();
                     if (st.conditions[j] == -1) {
                         if (!last) invalid(where, "only the last arm may be 'otherwise'");
@@ -93,28 +226,39 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
             default:
                 invalid(where, "unknown step kind");
         }
-        if (st.kind == StepKind::Seize) seize_steps.push_back(static_cast<int>(i));
-        if (st.kind == StepKind::Delay) delay_steps.push_back(static_cast<int>(i));
+        if (st.over.size() != st.over_labels.size()) invalid(where, "one label per threshold is needed");
     }
+    for (std::size_t i = 0; i < n_steps; ++i) {
+        const StepSpec& st = spec.steps[i];
+        if (st.kind == StepKind::Release && held_index[static_cast<std::size_t>(st.resource)] == -1)
+            invalid("pathway." + st.name, "releases a resource that no step holds");
+    }
+    if (spec.system_time_over.size() != spec.system_time_over_labels.size())
+        invalid("results.over", "one label per threshold is needed");
 
-    metric_names = {"arrivals",         "in_system_at_end", "in_system.mean", "system_time.mean",
-                    "system_time.p50", "system_time.p90",  "system_time.p95"};
-    seize_offset = metric_names.size();
-    for (int i : seize_steps) {
-        const std::string& n = spec.steps[static_cast<std::size_t>(i)].name;
-        for (const char* m : {".mean", ".p50", ".p90", ".p95", ".frac_waited"})
-            metric_names.push_back("wait." + n + m);
-        metric_names.push_back("served." + n);
+    // Classes: every combination of the `by` attributes' values, the first
+    // attribute varying slowest.
+    class_labels = {""};
+    std::size_t n_classes = spec.classes.empty() ? 0 : 1;
+    for (const auto& c : spec.classes) {
+        check_index(c.attribute, n_attr, "results.by", "attribute");
+        if (c.values.empty()) invalid("results.by", "an attribute with no values");
+        n_classes *= c.values.size();
+        if (n_classes > 4096) invalid("results.by", "more than 4096 classes");
     }
-    delay_offset = metric_names.size();
-    for (int i : delay_steps) metric_names.push_back("served." + spec.steps[static_cast<std::size_t>(i)].name);
-    resource_offset = metric_names.size();
-    for (const auto& r : spec.resources) {
-        metric_names.push_back("utilisation." + r.name);
-        metric_names.push_back("queue_length." + r.name + ".mean");
+    class_strides.assign(spec.classes.size(), 1);
+    for (std::size_t j = spec.classes.size(); j-- > 1;)
+        class_strides[j - 1] = class_strides[j] * spec.classes[j].values.size();
+    for (std::size_t k = 0; k < n_classes; ++k) {
+        std::string label = "[";
+        for (std::size_t j = 0; j < spec.classes.size(); ++j) {
+            const auto& c = spec.classes[j];
+            const std::size_t v = (k / class_strides[j]) % c.values.size();
+            if (j > 0) label += ",";
+            label += spec.attributes[static_cast<std::size_t>(c.attribute)].name + "=" + format_value(c.values[v]);
+        }
+        class_labels.push_back(label + "]");
     }
-    outcome_offset = metric_names.size();
-    for (const auto& o : spec.outcomes) metric_names.push_back("exits." + o);
 }
 
 }  // namespace carepath

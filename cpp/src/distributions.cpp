@@ -114,7 +114,7 @@ Distribution::Distribution(const DistSpec& spec, const std::string& where)
 double Distribution::standard_normal(Stream& s) const {
     const double u1 = s.uniform();
     const double u2 = s.uniform();
-    return std::sqrt(-2.0 * std::log1p(-u1)) * std::cos(kTwoPi * u2);
+    return std::sqrt(2.0 * -std::log(1.0 - u1)) * std::cos(kTwoPi * u2);
 }
 
 // Marsaglia & Tsang (2000), with the u^(1/shape) boost for shape < 1.
@@ -139,7 +139,7 @@ double Distribution::standard_gamma(double shape, Stream& s) const {
 double Distribution::sample(Stream& s) const {
     switch (kind_) {
         case DistKind::Exponential:
-            return -a_ * std::log1p(-s.uniform());
+            return a_ * s.exponential();
         case DistKind::Fixed:
             return a_;
         case DistKind::Uniform:
@@ -156,7 +156,7 @@ double Distribution::sample(Stream& s) const {
         case DistKind::Gamma:
             return p2_ * standard_gamma(p1_, s);
         case DistKind::Weibull:
-            return b_ * std::pow(-std::log1p(-s.uniform()), 1.0 / a_);
+            return b_ * std::pow(s.exponential(), 1.0 / a_);
         case DistKind::Bernoulli:
             return s.uniform() < a_ ? 1.0 : 0.0;
         case DistKind::EmpiricalDiscrete: {

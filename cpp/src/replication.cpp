@@ -4,15 +4,45 @@
 #include <stdexcept>
 #include <string>
 
+#include "carepath/schedule.hpp"
+
 namespace carepath {
 namespace {
+
+// Where metric values go: into a row, or (for naming) into a list of names.
+// Names are built only when asked for, so writing a row allocates nothing.
+struct RowSink {
+    double* row;
+    std::size_t k = 0;
+    template <class Name>
+    void operator()(Name&&, double v) {
+        row[k++] = v;
+    }
+};
+
+struct NameSink {
+    std::vector<std::string> names;
+    template <class Name>
+    void operator()(Name&& name, double) {
+        names.push_back(name());
+    }
+};
+
+double ratio(std::uint64_t a, std::uint64_t b) {
+    return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : std::nan("");
+}
 
 // The pathway interpreter for one replication.  Kept as a class so the hot
 // loop's state lives in members, not in a capture of many references.
 class Simulation {
 public:
     Simulation(const CompiledModel& m, std::uint64_t seed, std::uint32_t replication, Workspace& ws)
-        : m_(m), spec_(m.spec), seed_(seed), replication_(replication), ws_(ws) {}
+        : m_(m),
+          spec_(m.spec),
+          clock_(m.spec.hours_per_unit, m.spec.start_hour_of_week),
+          seed_(seed),
+          replication_(replication),
+          ws_(ws) {}
 
     bool run(double* row, const std::atomic<bool>& stop) {
         reset();
@@ -21,44 +51,96 @@ public:
             const Event ev = ws_.calendar.pop();
             if (ev.time > spec_.horizon) break;
             now_ = ev.time;
-            switch (ev.type) {
-                case EventType::Arrival:
-                    arrive(ev.target);
-                    break;
-                case EventType::ServiceEnd:
-                    end_service(ev.target);
-                    break;
-                case EventType::DelayEnd: {
-                    Patient& p = ws_.pool[ev.target];
-                    if (p.observed) ++ws_.completed[static_cast<std::size_t>(p.step)];
-                    p.step = step(p.step).next;
-                    advance(ev.target);
-                    break;
+            const EventType type = ev.type();
+            if (type == EventType::Arrival) {
+                arrive(ev.target);
+            } else if (type == EventType::CapacityChange) {
+                change_capacity(ev.target);
+            } else {
+                Patient& p = ws_.pool[ev.target];
+                // Overtaken by another of its events: skip.  Otherwise the
+                // patient moves on, and its other pending events go stale.
+                if ((p.token & kTokenMask) != ev.token()) continue;
+                ++p.token;
+                switch (type) {
+                    case EventType::ServiceEnd:
+                        end_service(ev.target);
+                        break;
+                    case EventType::DelayEnd:
+                        record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
+                        p.step = step(p.step).next;
+                        advance(ev.target);
+                        break;
+                    case EventType::Wake:
+                        advance(ev.target);
+                        break;
+                    case EventType::Renege:
+                        renege(ev.target);
+                        break;
+                    case EventType::Appointment:
+                        attend(ev.target);
+                        break;
+                    default:
+                        break;
                 }
             }
             if ((++events & 0x3FFu) == 0 && stop.load(std::memory_order_relaxed)) return false;
         }
-        write(row);
+        RowSink sink{row};
+        emit(sink);
         return true;
     }
 
-private:
-    const StepSpec& step(int i) const { return spec_.steps[static_cast<std::size_t>(i)]; }
+    // Writes (or names) the metrics.  The single place that fixes their order.
+    template <class Sink>
+    void emit(Sink& out) {
+        const double h = spec_.horizon;
+        ws_.pool.for_each_live([&](const Patient& p) { record(p, [](PatientStats& s) { ++s.in_system_at_end; }); });
+        for (std::size_t c = 0; c < ws_.stats.size(); ++c) {
+            emit_patients(out, ws_.stats[c], m_.class_labels[c]);
+            if (c > 0) continue;
+            out([] { return std::string("in_system.mean"); }, ws_.in_system.mean(h));
+            for (std::size_t r = 0; r < ws_.resources.size(); ++r) {
+                const std::string& n = spec_.resources[r].name;
+                out([&] { return "utilisation." + n; }, ws_.resources[r].utilisation(h));
+                out([&] { return "queue_length." + n + ".mean"; }, ws_.resources[r].mean_queue_length(h));
+            }
+            for (std::size_t b = 0; b < ws_.books.size(); ++b) {
+                const std::string& n = spec_.books[b].name;
+                const std::uint64_t offered = ws_.books[b].offered(spec_.warmup, h);
+                const std::uint64_t used = ws_.slots_used[b], wasted = ws_.slots_wasted[b];
+                out([&] { return "slots." + n + ".offered"; }, static_cast<double>(offered));
+                out([&] { return "slots." + n + ".used"; }, static_cast<double>(used));
+                out([&] { return "slots." + n + ".wasted"; }, static_cast<double>(wasted));
+                out([&] { return "slots." + n + ".utilisation"; }, ratio(used + wasted, offered));
+            }
+        }
+    }
 
     void reset() {
         const double w = spec_.warmup, h = spec_.horizon;
         ws_.calendar.clear();
-        ws_.pool.reset(spec_.attributes.size());
+        ws_.pool.reset(m_.n_values, m_.n_held);
         ws_.resources.resize(spec_.resources.size());
-        for (std::size_t r = 0; r < spec_.resources.size(); ++r)
-            ws_.resources[r].reset(spec_.resources[r].capacity, m_.resource_fifo[r], w, h);
-        ws_.waits.resize(spec_.steps.size());
-        for (int s : m_.seize_steps) ws_.waits[static_cast<std::size_t>(s)].reset();
-        ws_.completed.assign(spec_.steps.size(), 0);
-        ws_.exits.assign(spec_.outcomes.size(), 0);
-        ws_.system_time.reset();
+        ws_.next_shift_change.assign(spec_.resources.size(), 0);
+        for (std::size_t r = 0; r < spec_.resources.size(); ++r) {
+            const ResourceSpec& rs = spec_.resources[r];
+            const bool scheduled = !rs.shift_changes.offsets.empty();
+            ws_.resources[r].reset(rs.capacity, m_.resource_fifo[r], m_.resource_tracks[r], scheduled, w, h);
+            if (scheduled) {
+                const std::uint64_t k = first_after(rs.shift_changes, 0.0);
+                ws_.next_shift_change[r] = k;
+                const double t = occurrence(rs.shift_changes, k);
+                if (t <= h) ws_.calendar.schedule(t, static_cast<std::uint32_t>(r), EventType::CapacityChange);
+            }
+        }
+        ws_.books.resize(spec_.books.size());
+        for (std::size_t b = 0; b < spec_.books.size(); ++b) ws_.books[b].reset(spec_.books[b]);
+        ws_.slots_used.assign(spec_.books.size(), 0);
+        ws_.slots_wasted.assign(spec_.books.size(), 0);
+        ws_.stats.resize(m_.class_labels.size());
+        for (auto& s : ws_.stats) reset_stats(s);
         ws_.in_system.reset(w, h);
-        ws_.observed_arrivals = 0;
         ws_.arrived.assign(spec_.sources.size(), 0);
         ws_.arrival_streams.clear();
         families_.clear();
@@ -66,22 +148,113 @@ private:
             ws_.arrival_streams.emplace_back(seed_, replication_, Purpose::Arrivals, s, 0);
             families_.push_back({stream_family(seed_, replication_, Purpose::Attributes, s),
                                  stream_family(seed_, replication_, Purpose::Durations, s),
-                                 stream_family(seed_, replication_, Purpose::Routing, s)});
+                                 stream_family(seed_, replication_, Purpose::Routing, s),
+                                 stream_family(seed_, replication_, Purpose::Patience, s)});
             schedule_arrival(s, 0.0);
         }
     }
 
+private:
+    const StepSpec& step(int i) const { return spec_.steps[static_cast<std::size_t>(i)]; }
+    Resource& resource(int i) { return ws_.resources[static_cast<std::size_t>(i)]; }
+
+    void reset_stats(PatientStats& s) {
+        const std::size_t n = spec_.steps.size();
+        s.arrivals = s.in_system_at_end = 0;
+        s.system_time.reset(spec_.system_time_over);
+        s.waits.resize(m_.n_waits);
+        s.appointment_waits.resize(m_.n_appointments);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (m_.wait_index[i] >= 0) s.waits[static_cast<std::size_t>(m_.wait_index[i])].reset(spec_.steps[i].over);
+            if (m_.appointment_index[i] >= 0)
+                s.appointment_waits[static_cast<std::size_t>(m_.appointment_index[i])].reset(spec_.steps[i].over);
+        }
+        s.completed.assign(n, 0);
+        s.reneged.assign(n, 0);
+        s.balked.assign(n, 0);
+        s.dna.assign(n, 0);
+        s.full.assign(n, 0);
+        s.exits.assign(spec_.outcomes.size(), 0);
+    }
+
+    // Applies f to the stats of everyone and of p's class, if p is observed.
+    template <class F>
+    void record(const Patient& p, F&& f) {
+        if (!p.observed) return;
+        f(ws_.stats[0]);
+        if (p.klass != 0) f(ws_.stats[p.klass]);
+    }
+
+    double eval(int expression, std::uint32_t slot) {
+        double* values = ws_.pool.values(slot);
+        values[m_.now_value] = now_;
+        return m_.expressions[static_cast<std::size_t>(expression)].eval(values);
+    }
+
+    Stream& routing(Patient& p) {
+        if (!p.has_routing) {
+            p.routing = Stream(families_[p.source].routing, p.ordinal);
+            p.has_routing = true;
+        }
+        return p.routing;
+    }
+
+    double patience(Patient& p, int dist) {
+        if (!p.has_patience) {
+            p.patience = Stream(families_[p.source].patience, p.ordinal);
+            p.has_patience = true;
+        }
+        const double d = m_.distributions[static_cast<std::size_t>(dist)].sample(p.patience);
+        return d > 0.0 ? d : 0.0;
+    }
+
+    double exponential(std::uint32_t source, double rate) {
+        return ws_.arrival_streams[source].exponential() / rate;
+    }
+
     void schedule_arrival(std::uint32_t source, double from) {
-        const double gap = -std::log1p(-ws_.arrival_streams[source].uniform()) / spec_.sources[source].rate;
-        const double t = from + gap;
+        const SourceSpec& src = spec_.sources[source];
+        double t = from;
+        switch (src.kind) {
+            case SourceKind::Poisson:
+                t = from + exponential(source, src.rate);
+                break;
+            case SourceKind::Profile: {
+                // Thinning (Lewis & Shedler 1979): candidates at the peak
+                // rate, each kept with probability rate(t) / peak.
+                const double peak = m_.peak_rate[source];
+                for (;;) {
+                    t += exponential(source, peak);
+                    if (t > spec_.horizon) return;
+                    const double rate = src.hourly[static_cast<std::size_t>(clock_.hour(t))] *
+                                        src.weekday[static_cast<std::size_t>(clock_.weekday(t))];
+                    if (ws_.arrival_streams[source].uniform() * peak < rate) break;
+                }
+                break;
+            }
+            case SourceKind::Schedule:
+                t = occurrence(src.schedule, ws_.arrived[source]);
+                break;
+            case SourceKind::Cohort:
+                if (static_cast<std::int64_t>(ws_.arrived[source]) >= src.count) return;
+                t = 0.0;
+                break;
+        }
         if (t <= spec_.horizon) ws_.calendar.schedule(t, source, EventType::Arrival);
     }
 
     void arrive(std::uint32_t source) {
+        const SourceSpec& src = spec_.sources[source];
         const std::uint32_t k = ws_.arrived[source]++;
         const std::uint32_t slot = ws_.pool.acquire();
         Patient& p = ws_.pool[slot];
         p.arrival_time = now_;
+        p.backdated = false;
+        if (src.waited >= 0) {  // a backlog: already waiting when the run starts
+            const double waited = m_.distributions[static_cast<std::size_t>(src.waited)].sample(ws_.arrival_streams[source]);
+            p.arrival_time = now_ - (waited > 0.0 ? waited : 0.0);
+            p.backdated = true;
+        }
         p.last_step_time = now_;
         p.steps_without_time = 0;
         p.observed = now_ >= spec_.warmup;
@@ -89,18 +262,45 @@ private:
         p.durations = Stream(fam.durations, k);
         p.source = source;
         p.ordinal = k;
-        p.has_routing = false;
-        p.step = spec_.sources[source].start;
+        p.has_routing = p.has_patience = false;
+        p.remaining = -1.0;
+        p.step = src.start;
+        double* values = ws_.pool.values(slot);
         if (!spec_.attributes.empty()) {
             Stream attr(fam.attributes, k);
-            double* values = ws_.pool.attributes(slot);
-            for (std::size_t a = 0; a < spec_.attributes.size(); ++a)
-                values[a] = m_.distributions[static_cast<std::size_t>(spec_.attributes[a].distribution)].sample(attr);
+            for (std::size_t a = 0; a < spec_.attributes.size(); ++a) {
+                const int own = src.attributes.empty() ? -1 : src.attributes[a];
+                const int d = own >= 0 ? own : spec_.attributes[a].distribution;
+                values[a] = m_.distributions[static_cast<std::size_t>(d)].sample(attr);
+            }
         }
-        ws_.observed_arrivals += p.observed;
+        values[m_.arrived_value] = p.arrival_time;
+        p.klass = classify(values);
+        if (m_.n_held > 0) {
+            std::uint32_t* held = ws_.pool.held(slot);
+            for (std::size_t i = 0; i < m_.n_held; ++i) held[i] = 0;
+        }
+        record(p, [](PatientStats& s) { ++s.arrivals; });
         ws_.in_system.add(now_, 1.0);
         schedule_arrival(source, now_);
         advance(slot);
+    }
+
+    std::uint32_t classify(const double* values) const {
+        if (spec_.classes.empty()) return 0;
+        std::size_t k = 0;
+        for (std::size_t j = 0; j < spec_.classes.size(); ++j) {
+            const ClassSpec& c = spec_.classes[j];
+            const double v = values[c.attribute];
+            std::size_t i = 0;
+            while (i < c.values.size() && c.values[i] != v) ++i;
+            if (i == c.values.size())
+                throw std::runtime_error("results.by: attribute '" +
+                                         spec_.attributes[static_cast<std::size_t>(c.attribute)].name + "' took the value " +
+                                         std::to_string(v) + ", which is not one of its listed values");
+            k += i * m_.class_strides[j];
+        }
+        return static_cast<std::uint32_t>(1 + k);
     }
 
     double duration(int dist, Patient& p) {
@@ -108,24 +308,209 @@ private:
         return d > 0.0 ? d : 0.0;  // durations below zero (a normal's tail) count as zero
     }
 
-    void start_service(std::uint32_t slot) {
+    // p takes a server of r at its current (seize) step.  A hold keeps it
+    // until a release; otherwise its service ends by itself.
+    void begin(std::uint32_t slot, Resource& r) {
         Patient& p = ws_.pool[slot];
         const StepSpec& st = step(p.step);
-        ws_.resources[static_cast<std::size_t>(st.resource)].start_service(now_);
-        if (p.observed) ws_.waits[static_cast<std::size_t>(p.step)].add(now_ - p.queue_since);
-        ws_.calendar.schedule(now_ + duration(st.duration, p), slot, EventType::ServiceEnd);
+        r.start_service(now_);
+        const bool resumed = p.remaining >= 0.0;
+        if (!resumed) {
+            const double wait = now_ - p.queue_since;
+            record(p, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
+        }
+        if (st.duration < 0) {
+            ++ws_.pool.held(slot)[m_.held_index[static_cast<std::size_t>(st.resource)]];
+            return;
+        }
+        const double d = resumed ? p.remaining : duration(st.duration, p);
+        if (!resumed) p.service_total = d;
+        p.remaining = -1.0;
+        p.service_end = now_ + d;
+        if (r.tracks_service()) r.add_in_service(InService{p.priority, p.queue_seq, slot});
+        ws_.calendar.schedule(p.service_end, slot, EventType::ServiceEnd, p.token);
+    }
+
+    // Starts queued patients while r has free servers.
+    void serve_queue(Resource& r) {
+        while (r.can_start_waiting()) {
+            const QueueEntry e = r.pop_front();
+            Patient& q = ws_.pool[e.patient];
+            if ((q.token & 0xFFFFFFFFu) != e.token) continue;  // it left the queue
+            r.left_queue(now_);
+            ++q.token;  // its patience timer is overtaken
+            begin(e.patient, r);
+            const StepSpec& st = step(q.step);
+            if (st.duration < 0) {  // a hold: it goes on with its pathway, as a new event
+                q.step = st.next;
+                ws_.calendar.schedule(now_, e.patient, EventType::Wake, q.token);
+            }
+        }
+    }
+
+    // Takes p out of service at r and puts it back in the queue with the
+    // service it has left (or all of it, for a restart).
+    void interrupt(const InService& victim, Resource& r, Preempt mode) {
+        Patient& q = ws_.pool[victim.patient];
+        ++q.token;  // its service end is overtaken
+        q.remaining = mode == Preempt::Restart ? q.service_total : q.service_end - now_;
+        r.remove_in_service(victim.patient);
+        r.end_service(now_);
+        r.enqueue(now_, QueueEntry{q.priority, q.tiebreak, q.queue_seq, victim.patient, q.token});
     }
 
     void end_service(std::uint32_t slot) {
         Patient& p = ws_.pool[slot];
         const StepSpec& st = step(p.step);
-        Resource& r = ws_.resources[static_cast<std::size_t>(st.resource)];
+        Resource& r = resource(st.resource);
         r.end_service(now_);
-        if (p.observed) ++ws_.completed[static_cast<std::size_t>(p.step)];
-        const int next = st.next;
-        if (!r.queue_empty()) start_service(r.dequeue(now_));
-        ws_.pool[slot].step = next;
+        if (r.tracks_service()) r.remove_in_service(slot);
+        record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
+        p.step = st.next;
+        serve_queue(r);
         advance(slot);
+    }
+
+    void change_capacity(std::uint32_t index) {
+        const ResourceSpec& rs = spec_.resources[index];
+        Resource& r = ws_.resources[index];
+        std::uint64_t& k = ws_.next_shift_change[index];
+        r.set_capacity(now_, rs.shift_capacity[k % rs.shift_capacity.size()]);
+        if (rs.interrupt_at_shift_end) {
+            InService victim{};
+            while (r.busy() > r.capacity() && r.last_in_service(victim))
+                interrupt(victim, r, rs.preempt == Preempt::Restart ? Preempt::Restart : Preempt::Resume);
+        }
+        serve_queue(r);
+        const double t = occurrence(rs.shift_changes, ++k);
+        if (t <= spec_.horizon) ws_.calendar.schedule(t, index, EventType::CapacityChange);
+    }
+
+    void renege(std::uint32_t slot) {
+        Patient& p = ws_.pool[slot];
+        const StepSpec& st = step(p.step);
+        if (st.kind == StepKind::Seize) resource(st.resource).left_queue(now_);
+        if (st.kind == StepKind::Book)
+            ws_.books[static_cast<std::size_t>(st.book)].free(BookedSlot{p.slot_type, p.slot, p.slot_time});
+        record(p, [&](PatientStats& s) { ++s.reneged[static_cast<std::size_t>(p.step)]; });
+        p.step = st.on_renege;
+        advance(slot);
+    }
+
+    void attend(std::uint32_t slot) {
+        Patient& p = ws_.pool[slot];
+        const StepSpec& st = step(p.step);
+        const bool dna = st.dna >= 0 && routing(p).uniform() < eval(st.dna, slot);
+        if (p.slot_time >= spec_.warmup) ++(dna ? ws_.slots_wasted : ws_.slots_used)[static_cast<std::size_t>(st.book)];
+        const auto i = static_cast<std::size_t>(p.step);
+        record(p, [&](PatientStats& s) { ++(dna ? s.dna[i] : s.completed[i]); });
+        p.step = dna ? st.on_dna : st.next;
+        advance(slot);
+    }
+
+    // The seize step: returns true if the patient goes on at once (a hold
+    // granted, or balked), false if it now waits.
+    bool seize(std::uint32_t slot, const StepSpec& st) {
+        Patient& p = ws_.pool[slot];
+        Resource& r = resource(st.resource);
+        p.queue_since = p.backdated ? p.arrival_time : now_;
+        p.backdated = false;
+        p.remaining = -1.0;
+        if (!m_.resource_fifo[static_cast<std::size_t>(st.resource)]) order(slot, st, r);
+        if (!r.has_free_server()) return wait_for(slot, st, r);
+        begin(slot, r);
+        if (st.duration >= 0) return false;
+        p.step = st.next;
+        return true;
+    }
+
+    // Where p goes in an ordered queue.
+    [[gnu::noinline]] void order(std::uint32_t slot, const StepSpec& st, Resource& r) {
+        Patient& p = ws_.pool[slot];
+        p.queue_seq = r.next_seq();
+        p.priority = st.priority < 0 ? 0.0 : eval(st.priority, slot);
+        p.tiebreak = !st.longest_wait ? 0.0
+                     : st.waiting_since < 0 ? p.arrival_time
+                                            : ws_.pool.values(slot)[st.waiting_since];
+    }
+
+    // No free server: preempt, balk or join the queue (with a patience timer).
+    [[gnu::noinline]] bool wait_for(std::uint32_t slot, const StepSpec& st, Resource& r) {
+        Patient& p = ws_.pool[slot];
+        const ResourceSpec& rs = spec_.resources[static_cast<std::size_t>(st.resource)];
+        if (rs.preempt != Preempt::None && r.busy() <= r.capacity() && r.capacity() > 0) {
+            // Waiting patients never outrank those in service, so one who
+            // outranks the last in service goes ahead of the queue too.
+            InService victim{};
+            if (r.last_in_service(victim) && victim.priority > p.priority) {
+                interrupt(victim, r, rs.preempt);
+                begin(slot, r);
+                if (st.duration >= 0) return false;
+                p.step = st.next;
+                return true;
+            }
+        }
+        if (st.max_queue >= 0 && r.waiting() >= static_cast<std::size_t>(st.max_queue)) {
+            record(p, [&](PatientStats& s) { ++s.balked[static_cast<std::size_t>(p.step)]; });
+            p.step = st.on_balk;
+            return true;
+        }
+        r.enqueue(now_, QueueEntry{p.priority, p.tiebreak, p.queue_seq, slot, p.token});
+        if (st.patience >= 0)
+            ws_.calendar.schedule(now_ + patience(p, st.patience), slot, EventType::Renege, p.token);
+        return false;
+    }
+
+    // The less common steps, out of line to keep advance() small.  Returns
+    // true if the patient goes on at once, false if it now waits.
+    [[gnu::noinline]] bool other_step(std::uint32_t slot, const StepSpec& st) {
+        Patient& p = ws_.pool[slot];
+        switch (st.kind) {
+            case StepKind::Book: {
+                BookedSlot b;
+                if (!ws_.books[static_cast<std::size_t>(st.book)].take(now_, st.slot_types, clock_, b)) {
+                    record(p, [&](PatientStats& s) { ++s.full[static_cast<std::size_t>(p.step)]; });
+                    p.step = st.on_full;
+                    return true;
+                }
+                p.slot_type = b.type;
+                p.slot = b.occurrence;
+                p.slot_time = b.time;
+                const double days = clock_.days(b.time - now_);
+                const auto i = static_cast<std::size_t>(m_.appointment_index[static_cast<std::size_t>(p.step)]);
+                record(p, [&](PatientStats& s) { s.appointment_waits[i].add(days); });
+                ws_.calendar.schedule(b.time, slot, EventType::Appointment, p.token);
+                if (st.patience >= 0) {
+                    const double t = now_ + patience(p, st.patience);
+                    if (t < b.time) ws_.calendar.schedule(t, slot, EventType::Renege, p.token);
+                }
+                return false;
+            }
+            case StepKind::Release: {
+                std::uint32_t& held = ws_.pool.held(slot)[m_.held_index[static_cast<std::size_t>(st.resource)]];
+                if (held == 0)
+                    throw std::runtime_error("pathway." + st.name + ": releases '" +
+                                             spec_.resources[static_cast<std::size_t>(st.resource)].name +
+                                             "', which the patient does not hold");
+                --held;
+                Resource& r = resource(st.resource);
+                r.end_service(now_);
+                record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
+                p.step = st.next;
+                serve_queue(r);
+                return true;
+            }
+            case StepKind::Set:
+                for (std::size_t j = 0; j < st.set_attributes.size(); ++j)
+                    ws_.pool.values(slot)[st.set_attributes[j]] = eval(st.set_expressions[j], slot);
+                p.step = st.next;
+                return true;
+            case StepKind::Goto:
+                p.step = st.next;
+                return true;
+            default:
+                return false;
+        }
     }
 
     // Runs the patient through zero-time steps until it waits for something.
@@ -143,90 +528,116 @@ private:
             }
             const StepSpec& st = step(p.step);
             switch (st.kind) {
-                case StepKind::Seize: {
-                    Resource& r = ws_.resources[static_cast<std::size_t>(st.resource)];
-                    p.queue_since = now_;
-                    if (r.has_free_server()) {
-                        start_service(slot);
-                    } else {
-                        const double priority =
-                            st.priority < 0 ? 0.0
-                                            : m_.expressions[static_cast<std::size_t>(st.priority)].eval(
-                                                  ws_.pool.attributes(slot));
-                        r.enqueue(now_, priority, slot);
+                case StepKind::Seize:
+                    if (seize(slot, st)) continue;
+                    return;
+                case StepKind::Delay: {
+                    const double d = duration(st.duration, p);
+                    ws_.calendar.schedule(now_ + d, slot, EventType::DelayEnd, p.token);
+                    if (st.patience >= 0) {
+                        const double t = patience(p, st.patience);
+                        if (t < d) ws_.calendar.schedule(now_ + t, slot, EventType::Renege, p.token);
                     }
                     return;
                 }
-                case StepKind::Delay:
-                    ws_.calendar.schedule(now_ + duration(st.duration, p), slot, EventType::DelayEnd);
+                case StepKind::Book:
+                case StepKind::Release:
+                case StepKind::Set:
+                case StepKind::Goto:
+                    if (other_step(slot, st)) continue;
                     return;
                 case StepKind::BranchChance: {
                     const auto& cdf = m_.branch_cdf[static_cast<std::size_t>(p.step)];
-                    if (!p.has_routing) {
-                        p.routing = Stream(families_[p.source].routing, p.ordinal);
-                        p.has_routing = true;
-                    }
-                    const double u = p.routing.uniform();
+                    const double u = routing(p).uniform();
                     std::size_t j = 0;
                     while (u >= cdf[j]) ++j;
                     p.step = st.targets[j];
                     continue;
                 }
                 case StepKind::BranchWhen: {
-                    const double* attrs = ws_.pool.attributes(slot);
                     std::size_t j = 0;
                     for (; j + 1 < st.targets.size(); ++j)
-                        if (m_.expressions[static_cast<std::size_t>(st.conditions[j])].eval(attrs) != 0.0) break;
+                        if (eval(st.conditions[j], slot) != 0.0) break;
                     p.step = st.targets[j];
                     continue;
                 }
                 case StepKind::Exit:
-                    if (p.observed) {
-                        ws_.system_time.add(now_ - p.arrival_time);
-                        ++ws_.exits[static_cast<std::size_t>(st.outcome)];
-                    }
-                    ws_.in_system.add(now_, -1.0);
-                    ws_.pool.release(slot);
+                    exit(slot, st);
                     return;
             }
         }
     }
 
-    void write(double* row) {
-        const double h = spec_.horizon;
-        std::uint64_t still_in = 0;
-        ws_.pool.for_each_live([&](const Patient& p) { still_in += p.observed; });
-        row[0] = static_cast<double>(ws_.observed_arrivals);
-        row[1] = static_cast<double>(still_in);
-        row[2] = ws_.in_system.mean(h);
-        row[3] = ws_.system_time.mean();
-        row[4] = ws_.system_time.histogram.quantile(0.50);
-        row[5] = ws_.system_time.histogram.quantile(0.90);
-        row[6] = ws_.system_time.histogram.quantile(0.95);
-        std::size_t k = m_.seize_offset;
-        for (int s : m_.seize_steps) {
-            const Tally& t = ws_.waits[static_cast<std::size_t>(s)];
-            row[k++] = t.mean();
-            row[k++] = t.histogram.quantile(0.50);
-            row[k++] = t.histogram.quantile(0.90);
-            row[k++] = t.histogram.quantile(0.95);
-            row[k++] = t.n > 0 ? static_cast<double>(t.positive) / static_cast<double>(t.n) : std::nan("");
-            row[k++] = static_cast<double>(ws_.completed[static_cast<std::size_t>(s)]);
+    void exit(std::uint32_t slot, const StepSpec& st) {
+        Patient& p = ws_.pool[slot];
+        const double time_in_system = now_ - p.arrival_time;
+        record(p, [&](PatientStats& s) {
+            s.system_time.add(time_in_system);
+            ++s.exits[static_cast<std::size_t>(st.outcome)];
+        });
+        ws_.in_system.add(now_, -1.0);
+        if (m_.n_held > 0) {  // whatever it still holds is given back
+            for (std::size_t r = 0; r < spec_.resources.size(); ++r) {
+                const int h = m_.held_index[r];
+                if (h < 0) continue;
+                std::uint32_t& held = ws_.pool.held(slot)[h];
+                for (; held > 0; --held) ws_.resources[r].end_service(now_);
+                serve_queue(ws_.resources[r]);
+            }
         }
-        for (int s : m_.delay_steps) row[k++] = static_cast<double>(ws_.completed[static_cast<std::size_t>(s)]);
-        for (auto& r : ws_.resources) {
-            row[k++] = r.utilisation(h);
-            row[k++] = r.mean_queue_length(h);
+        ws_.pool.release(slot);
+    }
+
+    template <class Sink>
+    void emit_patients(Sink& out, const PatientStats& s, const std::string& cls) {
+        auto tally = [&](const std::string& base, const Tally& t, const std::vector<std::string>& labels) {
+            out([&] { return base + ".mean" + cls; }, t.mean());
+            out([&] { return base + ".p50" + cls; }, t.histogram.quantile(0.50));
+            out([&] { return base + ".p90" + cls; }, t.histogram.quantile(0.90));
+            out([&] { return base + ".p95" + cls; }, t.histogram.quantile(0.95));
+            for (std::size_t i = 0; i < t.thresholds.size(); ++i) {
+                out([&] { return base + ".over_" + labels[i] + cls; }, static_cast<double>(t.over[i]));
+                out([&] { return base + ".frac_over_" + labels[i] + cls; }, ratio(t.over[i], t.n));
+            }
+        };
+        out([&] { return "arrivals" + cls; }, static_cast<double>(s.arrivals));
+        out([&] { return "in_system_at_end" + cls; }, static_cast<double>(s.in_system_at_end));
+        tally("system_time", s.system_time, spec_.system_time_over_labels);
+        for (std::size_t i = 0; i < spec_.steps.size(); ++i) {
+            const StepSpec& st = spec_.steps[i];
+            const std::string& n = st.name;
+            auto count = [&](const char* what, std::uint64_t v) {
+                out([&] { return what + n + cls; }, static_cast<double>(v));
+            };
+            if (st.kind == StepKind::Seize) {
+                const Tally& t = s.waits[static_cast<std::size_t>(m_.wait_index[i])];
+                tally("wait." + n, t, st.over_labels);
+                out([&] { return "wait." + n + ".frac_waited" + cls; }, ratio(t.positive, t.n));
+                count("served.", s.completed[i]);
+                if (st.max_queue >= 0) count("balked.", s.balked[i]);
+            } else if (st.kind == StepKind::Delay) {
+                count("served.", s.completed[i]);
+            } else if (st.kind == StepKind::Book) {
+                tally("appointment_wait." + n, s.appointment_waits[static_cast<std::size_t>(m_.appointment_index[i])],
+                      st.over_labels);
+                count("booked.", s.appointment_waits[static_cast<std::size_t>(m_.appointment_index[i])].n);
+                count("attended.", s.completed[i]);
+                out([&] { return "dna." + n + cls; }, ratio(s.dna[i], s.dna[i] + s.completed[i]));
+                count("full.", s.full[i]);
+            }
+            if (st.patience >= 0) count("reneged.", s.reneged[i]);
         }
-        for (auto e : ws_.exits) row[k++] = static_cast<double>(e);
+        for (std::size_t o = 0; o < spec_.outcomes.size(); ++o)
+            out([&] { return "exits." + spec_.outcomes[o] + cls; }, static_cast<double>(s.exits[o]));
     }
 
     struct SourceFamilies {
-        std::uint64_t attributes, durations, routing;
+        std::uint64_t attributes, durations, routing, patience;
     };
 
     const CompiledModel& m_;
     const ModelSpec& spec_;
+    CalendarClock clock_;
     std::vector<SourceFamilies> families_;
     std::uint64_t seed_;
     std::uint32_t replication_;
@@ -239,6 +650,16 @@ private:
 bool simulate_replication(const CompiledModel& model, std::uint64_t seed, std::uint32_t replication,
                           Workspace& ws, double* row, const std::atomic<bool>& stop) {
     return Simulation(model, seed, replication, ws).run(row, stop);
+}
+
+std::vector<std::string> metric_names(const CompiledModel& model) {
+    Workspace ws;
+    ws.stats.resize(model.class_labels.size());
+    Simulation sim(model, 0, 0, ws);
+    sim.reset();
+    NameSink sink;
+    sim.emit(sink);
+    return sink.names;
 }
 
 }  // namespace carepath

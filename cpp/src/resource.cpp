@@ -1,56 +1,100 @@
 #include "carepath/resource.hpp"
 
+#include <cmath>
+
 namespace carepath {
 
-void Resource::enqueue(double now, double priority, std::uint32_t patient) {
-    queue_level_.set(now, static_cast<double>(queue_length() + 1));
+void Resource::reset(int capacity, bool fifo, bool track_service, bool scheduled, double warmup,
+                     double horizon) {
+    capacity_ = capacity;
+    fifo_ = fifo;
+    track_service_ = track_service;
+    scheduled_ = scheduled;
+    busy_ = 0;
+    waiting_ = 0;
+    heap_.clear();
+    in_service_.clear();
+    ring_head_ = ring_size_ = 0;
+    next_seq_ = 0;
+    busy_level_.reset(warmup, horizon);
+    queue_level_.reset(warmup, horizon);
+    capacity_level_.reset(warmup, horizon);
+    capacity_level_.set(0.0, capacity);
+}
+
+void Resource::enqueue(double now, const QueueEntry& e) {
+    ++waiting_;
+    queue_level_.set(now, static_cast<double>(waiting_));
     if (fifo_) {
         if (ring_size_ == ring_.size()) {  // grow, unrolling the ring
-            std::vector<std::uint32_t> bigger(ring_.empty() ? 16 : 2 * ring_.size());
+            std::vector<std::uint64_t> bigger(ring_.empty() ? 16 : 2 * ring_.size());
             for (std::size_t i = 0; i < ring_size_; ++i) bigger[i] = ring_[(ring_head_ + i) & (ring_.size() - 1)];
             ring_.swap(bigger);
             ring_head_ = 0;
         }
-        ring_[(ring_head_ + ring_size_++) & (ring_.size() - 1)] = patient;
+        ring_[(ring_head_ + ring_size_++) & (ring_.size() - 1)] =
+            e.patient | static_cast<std::uint64_t>(e.token) << 32;
         return;
     }
-    QueueEntry e{priority, next_seq_++, patient};
-    queue_.push_back(e);
-    std::size_t i = queue_.size() - 1;
+    heap_.push_back(e);
+    std::size_t i = heap_.size() - 1;
     while (i > 0) {
         const std::size_t parent = (i - 1) / 2;
-        if (!before(e, queue_[parent])) break;
-        queue_[i] = queue_[parent];
+        if (!before(e, heap_[parent])) break;
+        heap_[i] = heap_[parent];
         i = parent;
     }
-    queue_[i] = e;
+    heap_[i] = e;
 }
 
-std::uint32_t Resource::dequeue(double now) {
+QueueEntry Resource::pop_front() {
     if (fifo_) {
-        const std::uint32_t front = ring_[ring_head_];
+        const std::uint64_t front = ring_[ring_head_];
         ring_head_ = (ring_head_ + 1) & (ring_.size() - 1);
         --ring_size_;
-        queue_level_.set(now, static_cast<double>(ring_size_));
-        return front;
+        return QueueEntry{0.0, 0.0, 0, static_cast<std::uint32_t>(front), static_cast<std::uint32_t>(front >> 32)};
     }
-    const std::uint32_t out = queue_.front().patient;
-    const QueueEntry last = queue_.back();
-    queue_.pop_back();
-    queue_level_.set(now, static_cast<double>(queue_.size()));
-    const std::size_t n = queue_.size();
+    const QueueEntry out = heap_.front();
+    const QueueEntry last = heap_.back();
+    heap_.pop_back();
+    const std::size_t n = heap_.size();
     if (n == 0) return out;
     std::size_t i = 0;
     for (;;) {
         std::size_t child = 2 * i + 1;
         if (child >= n) break;
-        if (child + 1 < n && before(queue_[child + 1], queue_[child])) ++child;
-        if (!before(queue_[child], last)) break;
-        queue_[i] = queue_[child];
+        if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
+        if (!before(heap_[child], last)) break;
+        heap_[i] = heap_[child];
         i = child;
     }
-    queue_[i] = last;
+    heap_[i] = last;
     return out;
+}
+
+void Resource::remove_in_service(std::uint32_t patient) {
+    for (std::size_t i = 0; i < in_service_.size(); ++i) {
+        if (in_service_[i].patient == patient) {
+            in_service_[i] = in_service_.back();
+            in_service_.pop_back();
+            return;
+        }
+    }
+}
+
+bool Resource::last_in_service(InService& out) const {
+    if (in_service_.empty()) return false;
+    out = in_service_.front();
+    for (const auto& s : in_service_)
+        if (s.priority > out.priority || (s.priority == out.priority && s.seq > out.seq)) out = s;
+    return true;
+}
+
+double Resource::utilisation(double horizon) {
+    if (!scheduled_) return capacity_ > 0 ? busy_level_.mean(horizon) / capacity_ : 0.0;
+    // Against scheduled capacity: busy time over the server time the shifts offered.
+    const double offered = capacity_level_.mean(horizon);
+    return offered > 0 ? busy_level_.mean(horizon) / offered : std::nan("");
 }
 
 }  // namespace carepath

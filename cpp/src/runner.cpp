@@ -10,7 +10,9 @@
 
 namespace carepath {
 
-Runner::Runner(const ModelSpec& spec) : model_(std::make_unique<CompiledModel>(spec)) {}
+Runner::Runner(const ModelSpec& spec) : model_(std::make_unique<CompiledModel>(spec)) {
+    model_->metric_names = carepath::metric_names(*model_);
+}
 Runner::~Runner() = default;
 Runner::Runner(Runner&&) noexcept = default;
 Runner& Runner::operator=(Runner&&) noexcept = default;

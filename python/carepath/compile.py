@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import _core
 from .expressions import compile_expression
-from .scenario import Scenario
+from .scenario import Arrival, Resource, Scenario
+from .scenario.checks import class_values, expression_names
+from .scenario.clock import (
+    HOURS_PER_WEEK,
+    UNIT_HOURS,
+    WEEKDAYS,
+    label,
+    time_of_day_hours,
+    to_days,
+    to_time_units,
+)
 from .scenario.distributions import Empirical
+
+_PREEMPT = {
+    "none": _core.Preempt.NONE,
+    "resume": _core.Preempt.RESUME,
+    "restart": _core.Preempt.RESTART,
+}
 
 _KINDS = {
     "exponential": _core.DistKind.EXPONENTIAL,
@@ -51,21 +69,101 @@ def dist_spec(dist: object) -> _core.DistSpec:
     return spec
 
 
+def _cycle(hours_of_week: list[float], sc: Scenario) -> _core.Cycle:
+    """Weekly times (hours after Monday 00:00) as a Cycle in time units from t = 0."""
+    unit = UNIT_HOURS[sc.time_unit]
+    start = sc.start.hour_of_week
+    c = _core.Cycle()
+    c.period = HOURS_PER_WEEK / unit
+    # Times an exact number of minutes apart stay exact: hours are multiples of 1/60.
+    c.offsets = sorted(((h - start) % HOURS_PER_WEEK) / unit for h in hours_of_week)
+    return c
+
+
+def _weekly(days: list[str], hours: list[float]) -> list[float]:
+    return [WEEKDAYS.index(d) * 24.0 + h for d in days for h in hours]
+
+
+def _shift_spec(rs: _core.ResourceSpec, resource: Resource, sc: Scenario) -> None:
+    """Capacity over the week as the level at t = 0 and the changes after it."""
+    intervals = []  # (start, end) in hours of the week, end may pass 168
+    for shift in resource.shifts or []:
+        begin, end = time_of_day_hours(shift.start), time_of_day_hours(shift.end)
+        if end <= begin:
+            end += 24.0  # overnight
+        for day in shift.days:
+            d = WEEKDAYS.index(day) * 24.0
+            intervals.append((d + begin, d + end, shift.capacity))
+
+    def level(hour: float) -> int:
+        return sum(c for a, b, c in intervals for h in (hour, hour + HOURS_PER_WEEK) if a <= h < b)
+
+    points = sorted(
+        {a % HOURS_PER_WEEK for a, _, _ in intervals}
+        | {b % HOURS_PER_WEEK for _, b, _ in intervals}
+    )
+    changes = [(h, level(h)) for h in points]
+    rs.capacity = level(sc.start.hour_of_week)
+    rs.shift_changes = _cycle([h for h, _ in changes], sc)
+    start = sc.start.hour_of_week
+    by_offset = sorted(changes, key=lambda hc: (hc[0] - start) % HOURS_PER_WEEK)
+    rs.shift_capacity = [c for _, c in by_offset]
+
+
+def _source_spec(
+    arrival: Arrival, sc: Scenario, step_index: dict[str, int], add_dist: Any
+) -> _core.SourceSpec:
+    src = _core.SourceSpec()
+    src.name, src.start = arrival.name, step_index[arrival.start]
+    if arrival.rate is not None:
+        src.kind, src.rate = _core.SourceKind.POISSON, arrival.rate
+    elif arrival.profile is not None:
+        src.kind = _core.SourceKind.PROFILE
+        src.hourly, src.weekday = list(arrival.profile.hourly), list(arrival.profile.weekday)
+    elif arrival.schedule is not None:
+        src.kind = _core.SourceKind.SCHEDULE
+        table = arrival.schedule
+        if table.times is not None:
+            c = _core.Cycle()
+            c.period = 0.0
+            c.offsets = sorted(to_time_units(t, sc.time_unit) for t in table.times)
+            src.schedule = c
+        else:
+            hours = [time_of_day_hours(t) for t in table.daily or []]
+            src.schedule = _cycle(_weekly(table.days, hours), sc)
+    else:
+        src.kind = _core.SourceKind.COHORT
+        if arrival.backlog is not None:
+            src.count = arrival.backlog.size
+            src.waited = add_dist(arrival.backlog.waited)
+        else:
+            src.count = int(arrival.cohort or 0)
+    if arrival.attributes:
+        src.attributes = [
+            add_dist(arrival.attributes[name]) if name in arrival.attributes else -1
+            for name in sc.attributes
+        ]
+    return src
+
+
 def compile_scenario(sc: Scenario) -> _core.ModelSpec:
     """Lower ``sc`` (its baseline; pass ``sc.variant(name)`` for a variant)."""
     spec = _core.ModelSpec()
     spec.horizon = float(sc.horizon)
     spec.warmup = float(sc.warmup)
+    spec.hours_per_unit = UNIT_HOURS[sc.time_unit]
+    spec.start_hour_of_week = sc.start.hour_of_week
     dists: list[_core.DistSpec] = []
     exprs: list[_core.ExprSpec] = []
     attribute_names = list(sc.attributes)
+    names = expression_names(sc)
 
     def add_dist(d: object) -> int:
         dists.append(dist_spec(d))
         return len(dists) - 1
 
     def add_expr(text: str, where: str) -> int:
-        compiled = compile_expression(text, attribute_names, where)
+        compiled = compile_expression(text, names, where)
         e = _core.ExprSpec()
         e.ops, e.args, e.consts, e.text = compiled.ops, compiled.args, compiled.consts, text
         exprs.append(e)
@@ -81,9 +179,37 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
     resources = []
     for name, r in sc.resources.items():
         rs = _core.ResourceSpec()
-        rs.name, rs.capacity = name, r.capacity
+        rs.name = name
+        if r.shifts is not None:
+            _shift_spec(rs, r, sc)
+        else:
+            rs.capacity = int(r.capacity or 0)
+        rs.interrupt_at_shift_end = r.at_shift_end == "interrupt"
+        rs.preempt = _PREEMPT[r.preempt]
         resources.append(rs)
 
+    book_index = {name: i for i, name in enumerate(sc.books)}
+    books = []
+    for name, book in sc.books.items():
+        bs = _core.BookSpec()
+        bs.name = name
+        types = []
+        for type_name in book.type_names():
+            ts = _core.SlotTypeSpec()
+            ts.name = type_name
+            ts.horizon_days = book.horizon_days(type_name)
+            hours = [
+                h
+                for g in book.slots
+                if g.type == type_name
+                for h in _weekly(g.days, g.times_of_day())
+            ]
+            ts.slots = _cycle(hours, sc)
+            types.append(ts)
+        bs.types = types
+        books.append(bs)
+
+    over = {key: list(values) for key, values in sc.results.over.items()}
     step_index = {name: i for i, name in enumerate(sc.pathway)}
     outcomes: list[str] = []
     steps = []
@@ -91,17 +217,57 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
         s = _core.StepSpec()
         s.name = name
         where = f"pathway.{name}"
+        for key, target in (
+            ("on_renege", st.on_renege),
+            ("on_balk", st.on_balk),
+            ("on_dna", st.on_dna),
+            ("on_full", st.on_full),
+        ):
+            if target is not None:
+                setattr(s, key, step_index[target])
+        if st.patience is not None:
+            s.patience = add_dist(st.patience)
+        if st.then is not None:
+            s.next = step_index[st.then]
         if st.seize is not None:
             s.kind = _core.StepKind.SEIZE
             s.resource = resource_index[st.seize]
-            s.duration = add_dist(st.service)
+            if st.service is not None:
+                s.duration = add_dist(st.service)
             if st.priority is not None:
                 s.priority = add_expr(st.priority, f"{where}.priority")
-            s.next = step_index[st.then]
+            s.longest_wait = st.order == "longest_wait"
+            if st.waiting_since is not None:
+                s.waiting_since = attribute_names.index(st.waiting_since)
+            if st.max_queue is not None:
+                s.max_queue = st.max_queue
+            thresholds = over.get(f"wait.{name}", [])
+            s.over = [to_time_units(v, sc.time_unit) for v in thresholds]
+            s.over_labels = [label(v) for v in thresholds]
         elif st.delay is not None:
             s.kind = _core.StepKind.DELAY
             s.duration = add_dist(st.delay)
-            s.next = step_index[st.then]
+        elif st.book is not None:
+            s.kind = _core.StepKind.BOOK
+            s.book = book_index[st.book]
+            type_names = sc.books[st.book].type_names()
+            allowed = st.types if st.types is not None else type_names
+            s.slot_types = sum(1 << type_names.index(t) for t in allowed)
+            if st.dna is not None:
+                s.dna = add_expr(str(st.dna), f"{where}.dna")
+            thresholds = over.get(f"appointment_wait.{name}", [])
+            s.over = [to_days(v) for v in thresholds]
+            s.over_labels = [label(v) for v in thresholds]
+        elif st.release is not None:
+            s.kind = _core.StepKind.RELEASE
+            s.resource = resource_index[st.release]
+        elif st.set is not None:
+            s.kind = _core.StepKind.SET
+            s.set_attributes = [attribute_names.index(a) for a in st.set]
+            s.set_expressions = [add_expr(text, f"{where}.set.{a}") for a, text in st.set.items()]
+        elif st.goto is not None:
+            s.kind = _core.StepKind.GOTO
+            s.next = step_index[st.goto]
         elif st.branch is not None:
             s.targets = [step_index[arm.target] for arm in st.branch]
             if all(arm.p is not None for arm in st.branch):
@@ -120,17 +286,23 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
             s.outcome = outcomes.index(str(st.exit))
         steps.append(s)
 
-    sources = []
-    for arrival in sc.arrivals:
-        src = _core.SourceSpec()
-        src.name, src.rate, src.start = arrival.name, arrival.rate, step_index[arrival.start]
-        sources.append(src)
+    classes = []
+    for attr in sc.results.by:
+        c = _core.ClassSpec()
+        c.attribute = attribute_names.index(attr)
+        c.values = class_values(sc, attr) or []
+        classes.append(c)
+    thresholds = over.get("system_time", [])
+    spec.system_time_over = [to_time_units(v, sc.time_unit) for v in thresholds]
+    spec.system_time_over_labels = [label(v) for v in thresholds]
 
-    spec.distributions = dists
+    spec.sources = [_source_spec(a, sc, step_index, add_dist) for a in sc.arrivals]
+    spec.distributions = dists  # last: the sources add theirs
     spec.expressions = exprs
     spec.attributes = attributes
     spec.resources = resources
+    spec.books = books
     spec.steps = steps
-    spec.sources = sources
     spec.outcomes = outcomes
+    spec.classes = classes
     return spec

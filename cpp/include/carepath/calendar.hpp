@@ -7,13 +7,30 @@
 
 namespace carepath {
 
-enum class EventType : std::uint32_t { Arrival = 0, ServiceEnd = 1, DelayEnd = 2 };
+enum class EventType : std::uint32_t {
+    Arrival = 0,         // target: source
+    ServiceEnd = 1,      // target: patient
+    DelayEnd = 2,        // target: patient
+    Wake = 3,            // target: patient, which goes on with its pathway
+    Renege = 4,          // target: patient, whose patience ran out
+    Appointment = 5,     // target: patient, whose booked slot starts
+    CapacityChange = 6,  // target: resource
+};
+
+// A patient's events carry its token at scheduling time; an event whose
+// token no longer matches was overtaken (a service preempted, a patience
+// timer beaten by the service) and is skipped.  Lazy cancellation keeps the
+// heap free of deletions.
+constexpr std::uint32_t kTokenBits = 28;
+constexpr std::uint32_t kTokenMask = (1u << kTokenBits) - 1;
 
 struct Event {
     double time;
     std::uint64_t seq;
-    std::uint32_t target;  // source index for arrivals, patient slot otherwise
-    EventType type;
+    std::uint32_t target;
+    std::uint32_t tag;  // type in the low 4 bits, token above
+    EventType type() const { return static_cast<EventType>(tag & 0xFu); }
+    std::uint32_t token() const { return tag >> 4; }
 };
 
 // pop() leaves the returned event's slot at the root until the next call: if
@@ -31,8 +48,8 @@ public:
     bool empty() const { return size() == 0; }
     std::size_t size() const { return heap_.size() - (root_free_ ? 1 : 0); }
 
-    void schedule(double time, std::uint32_t target, EventType type) {
-        const Event e{time, next_seq_++, target, type};
+    void schedule(double time, std::uint32_t target, EventType type, std::uint32_t token = 0) {
+        const Event e{time, next_seq_++, target, static_cast<std::uint32_t>(type) | (token & kTokenMask) << 4};
         if (root_free_) {
             root_free_ = false;
             sift_down(e);

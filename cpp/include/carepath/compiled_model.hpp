@@ -1,6 +1,7 @@
 #pragma once
 // A ModelSpec after validation, with distributions and expressions prepared
-// for sampling and the layout of the per-replication metrics fixed.
+// for sampling and the per-replication bookkeeping laid out.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,13 +20,22 @@ public:
     std::vector<Distribution> distributions;
     std::vector<Expression> expressions;
     std::vector<std::vector<double>> branch_cdf;  // per step, for BranchChance
-    std::vector<bool> resource_fifo;  // no step gives a priority for this resource
-
-    // Metric layout: see metric_names for the order.
-    static constexpr std::size_t kSeizeMetrics = 6;
-    std::vector<int> seize_steps, delay_steps;
-    std::size_t seize_offset = 0, delay_offset = 0, resource_offset = 0, outcome_offset = 0;
-    std::vector<std::string> metric_names;
+    // Bytes, not vector<bool>: read on every seize.
+    std::vector<std::uint8_t> resource_fifo;    // no step orders this resource's queue
+    std::vector<std::uint8_t> resource_tracks;  // preemptive or interrupted at shift ends
+    std::vector<int> held_index;        // per resource: its slot in a patient's holdings, or -1
+    std::size_t n_held = 0;
+    std::vector<int> wait_index;         // per step: its wait tally (seize steps), or -1
+    std::vector<int> appointment_index;  // per step: its appointment-wait tally (book steps), or -1
+    std::size_t n_waits = 0, n_appointments = 0;
+    std::vector<double> peak_rate;  // per source: the thinning envelope of a profile
+    // Per-patient values: the attributes, then the built-ins `arrived` and `now`.
+    std::size_t n_values = 0;
+    std::size_t arrived_value = 0, now_value = 0;
+    // Classes for `by:` results: labels[0] is "" (everyone), then one per class.
+    std::vector<std::string> class_labels;
+    std::vector<std::size_t> class_strides;
+    std::vector<std::string> metric_names;  // filled in by the Runner
 };
 
 }  // namespace carepath

@@ -10,26 +10,44 @@
 namespace carepath {
 
 struct Patient {
-    double arrival_time = 0.0;
+    double arrival_time = 0.0;     // negative for a backlog patient already waiting at t = 0
     double queue_since = 0.0;      // when it joined its current queue
     double last_step_time = 0.0;   // for the zero-time loop guard
+    double service_end = 0.0;      // of the service in progress
+    double service_total = 0.0;    // its full length, for a preemptive restart
+    double remaining = -1.0;       // service left after a preemption; < 0: none
+    double priority = 0.0;         // in the queue it is in (or the service it holds)
+    double tiebreak = 0.0;
+    double slot_time = 0.0;        // of its booked appointment
+    std::uint64_t queue_seq = 0;   // FIFO order within a priority, kept across preemptions
+    std::uint64_t slot = 0;        // booked slot's occurrence index
     std::int64_t steps_without_time = 0;
     Stream durations;
-    Stream routing;  // made on the first branch: most steps never need it
+    Stream routing;   // made on first use: most pathways never need them
+    Stream patience;
     std::uint32_t source = 0;
     std::uint32_t ordinal = 0;  // k-th patient of its source: names its streams
+    std::uint32_t token = 0;    // see Event: bumped whenever a pending event is overtaken
+    std::uint32_t klass = 0;    // 1 + its class for `by:` results; 0 when there are none
     std::int32_t step = 0;
+    std::int32_t slot_type = -1;  // booked slot's type
     bool observed = false;  // arrived after the warm-up: its outcomes are recorded
     bool has_routing = false;
+    bool has_patience = false;
+    bool backdated = false;  // a backlog patient: its first wait counts from arrival_time
 };
 
 class PatientPool {
 public:
-    void reset(std::size_t n_attributes) {
+    // n_values: attributes and built-in variables per patient; n_held:
+    // resources a patient can hold across steps.
+    void reset(std::size_t n_values, std::size_t n_held) {
         patients_.clear();
-        attributes_.clear();
+        values_.clear();
+        held_.clear();
         free_.clear();
-        n_attributes_ = n_attributes;
+        n_values_ = n_values;
+        n_held_ = n_held;
         live_ = 0;
     }
 
@@ -41,17 +59,22 @@ public:
             return slot;
         }
         patients_.emplace_back();
-        attributes_.resize(attributes_.size() + n_attributes_);
+        values_.resize(values_.size() + n_values_);
+        held_.resize(held_.size() + n_held_);
         return static_cast<std::uint32_t>(patients_.size() - 1);
     }
 
+    // The slot's token survives reuse, so stale events for the previous
+    // occupant stay stale.
     void release(std::uint32_t slot) {
         --live_;
+        ++patients_[slot].token;
         free_.push_back(slot);
     }
 
     Patient& operator[](std::uint32_t slot) { return patients_[slot]; }
-    double* attributes(std::uint32_t slot) { return attributes_.data() + slot * n_attributes_; }
+    double* values(std::uint32_t slot) { return values_.data() + slot * n_values_; }
+    std::uint32_t* held(std::uint32_t slot) { return held_.data() + slot * n_held_; }
     std::size_t live() const { return live_; }
     std::size_t capacity() const { return patients_.size(); }
     template <class F>
@@ -64,9 +87,11 @@ public:
 
 private:
     std::vector<Patient> patients_;
-    std::vector<double> attributes_;
+    std::vector<double> values_;
+    std::vector<std::uint32_t> held_;
     std::vector<std::uint32_t> free_;
-    std::size_t n_attributes_ = 0;
+    std::size_t n_values_ = 0;
+    std::size_t n_held_ = 0;
     std::size_t live_ = 0;
 };
 

@@ -2,8 +2,10 @@
 // One replication of a model: the event loop and its per-thread workspace.
 #include <atomic>
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "carepath/appointment_book.hpp"
 #include "carepath/calendar.hpp"
 #include "carepath/compiled_model.hpp"
 #include "carepath/patient_pool.hpp"
@@ -12,26 +14,41 @@
 
 namespace carepath {
 
+// The patient-level outcomes of one class of patients (or of everyone).
+struct PatientStats {
+    std::uint64_t arrivals = 0;
+    std::uint64_t in_system_at_end = 0;
+    Tally system_time;
+    std::vector<Tally> waits;              // per seize step (CompiledModel::wait_index)
+    std::vector<Tally> appointment_waits;  // per book step, in days
+    std::vector<std::uint64_t> completed;  // per step: served, delayed, attended
+    std::vector<std::uint64_t> reneged, balked, dna, full;  // per step
+    std::vector<std::uint64_t> exits;      // per outcome
+};
+
 // Everything a replication mutates.  A thread keeps one and reuses it, so
 // steady-state simulation allocates nothing.
 struct Workspace {
     Calendar calendar;
     PatientPool pool;
     std::vector<Resource> resources;
-    std::vector<Tally> waits;  // per step (seize steps only)
-    std::vector<std::uint64_t> completed;  // per step
-    std::vector<std::uint64_t> exits;  // per outcome
+    std::vector<AppointmentBook> books;
+    std::vector<std::uint64_t> slots_used, slots_wasted;  // per book, slots in the window
+    std::vector<std::uint64_t> next_shift_change;         // per resource
+    std::vector<PatientStats> stats;  // [0] everyone, then one per class
     std::vector<Stream> arrival_streams;  // per source
-    std::vector<std::uint32_t> arrived;  // per source: ordinal of the next patient
-    Tally system_time;
+    std::vector<std::uint32_t> arrived;   // per source: ordinal of the next patient
     TimeWeighted in_system;
-    std::uint64_t observed_arrivals = 0;
 };
 
 // Simulates replication `replication` and writes its metrics to `row`.
 // Returns false if `stop` was raised before the end.  Throws
-// std::runtime_error if a patient loops without time advancing.
+// std::runtime_error if a patient loops without time advancing or releases
+// what it does not hold.
 bool simulate_replication(const CompiledModel& model, std::uint64_t seed, std::uint32_t replication,
                           Workspace& ws, double* row, const std::atomic<bool>& stop);
+
+// The names of the metrics simulate_replication writes, in order.
+std::vector<std::string> metric_names(const CompiledModel& model);
 
 }  // namespace carepath

@@ -1,8 +1,12 @@
 #pragma once
-// A resource with a fixed number of servers and a queue: lower priority value
-// first, first come first served within a priority.  When no step gives a
-// priority for this resource the queue is a plain FIFO ring, which is faster
-// than the heap and orders patients identically.
+// A resource: servers whose number may follow a shift schedule, and a queue
+// ordered by (priority, tiebreak, seq) -- lower first.  When no step gives a
+// priority or a longest-wait order for this resource the queue is a plain
+// FIFO ring, which is faster than the heap and orders patients identically.
+//
+// Patients can leave the queue early (reneging); their entries stay in the
+// container and are skipped when they reach the front, so `waiting()`
+// counts patients, not entries.
 #include <cstdint>
 #include <vector>
 
@@ -12,26 +16,34 @@ namespace carepath {
 
 struct QueueEntry {
     double priority;
+    double tiebreak;
+    std::uint64_t seq;
+    std::uint32_t patient;
+    std::uint32_t token;  // the patient's token when it joined: stale if it has left
+};
+
+struct InService {
+    double priority;
     std::uint64_t seq;
     std::uint32_t patient;
 };
 
 class Resource {
 public:
-    void reset(int capacity, bool fifo, double warmup, double horizon) {
+    // track_service: keep the list of patients in service, for preemption
+    // and interruption at the end of a shift.
+    void reset(int capacity, bool fifo, bool track_service, bool scheduled, double warmup, double horizon);
+
+    int capacity() const { return capacity_; }
+    int busy() const { return busy_; }
+    std::size_t waiting() const { return waiting_; }
+    bool has_free_server() const { return busy_ < capacity_ && waiting_ == 0; }
+    bool can_start_waiting() const { return busy_ < capacity_ && waiting_ > 0; }
+
+    void set_capacity(double now, int capacity) {
         capacity_ = capacity;
-        fifo_ = fifo;
-        busy_ = 0;
-        queue_.clear();
-        ring_head_ = ring_size_ = 0;
-        next_seq_ = 0;
-        busy_level_.reset(warmup, horizon);
-        queue_level_.reset(warmup, horizon);
+        capacity_level_.set(now, capacity);
     }
-
-    bool has_free_server() const { return busy_ < capacity_ && queue_length() == 0; }
-    bool queue_empty() const { return queue_length() == 0; }
-
     void start_service(double now) {
         ++busy_;
         busy_level_.set(now, busy_);
@@ -41,28 +53,47 @@ public:
         busy_level_.set(now, busy_);
     }
 
-    void enqueue(double now, double priority, std::uint32_t patient);
-    std::uint32_t dequeue(double now);
-
-    double utilisation(double horizon) {
-        return capacity_ > 0 ? busy_level_.mean(horizon) / capacity_ : 0.0;
+    std::uint64_t next_seq() { return next_seq_++; }
+    void enqueue(double now, const QueueEntry& e);
+    // Removes the front entry, which may be stale; the caller checks its
+    // token and then calls left_queue() for a live one.
+    QueueEntry pop_front();
+    // One waiting patient left the queue (served, reneged).
+    void left_queue(double now) {
+        --waiting_;
+        queue_level_.set(now, static_cast<double>(waiting_));
     }
+
+    bool tracks_service() const { return track_service_; }
+    void add_in_service(const InService& s) { in_service_.push_back(s); }
+    void remove_in_service(std::uint32_t patient);
+    // The patient in service that a newcomer would displace first: the
+    // largest (priority, seq).  False if none.
+    bool last_in_service(InService& out) const;
+
+    double utilisation(double horizon);
     double mean_queue_length(double horizon) { return queue_level_.mean(horizon); }
-    std::size_t queue_length() const { return fifo_ ? ring_size_ : queue_.size(); }
 
 private:
     static bool before(const QueueEntry& x, const QueueEntry& y) {
-        return x.priority < y.priority || (x.priority == y.priority && x.seq < y.seq);
+        if (x.priority != y.priority) return x.priority < y.priority;
+        if (x.tiebreak != y.tiebreak) return x.tiebreak < y.tiebreak;
+        return x.seq < y.seq;
     }
     int capacity_ = 1;
     int busy_ = 0;
+    std::size_t waiting_ = 0;
     std::uint64_t next_seq_ = 0;
-    std::vector<QueueEntry> queue_;  // binary min-heap by (priority, seq)
     bool fifo_ = true;
-    std::vector<std::uint32_t> ring_;  // FIFO queue; capacity a power of two
+    bool track_service_ = false;
+    bool scheduled_ = false;
+    std::vector<QueueEntry> heap_;  // binary min-heap by (priority, tiebreak, seq)
+    std::vector<std::uint64_t> ring_;  // FIFO of patient | token << 32; size a power of two
     std::size_t ring_head_ = 0, ring_size_ = 0;
+    std::vector<InService> in_service_;
     TimeWeighted busy_level_;
     TimeWeighted queue_level_;
+    TimeWeighted capacity_level_;
 };
 
 }  // namespace carepath

@@ -8,6 +8,7 @@
 // they are used: a patient draws the same numbers on whichever thread
 // simulates it, and patient k of a source sees the same numbers in every
 // variant of a scenario (common random numbers).
+#include <cmath>
 #include <cstdint>
 
 namespace carepath {
@@ -16,7 +17,8 @@ enum class Purpose : std::uint32_t {
     Arrivals = 1,    // inter-arrival times of one source
     Attributes = 2,  // a patient's attributes, sampled at arrival
     Durations = 3,   // a patient's service and delay times
-    Routing = 4,     // a patient's branch choices
+    Routing = 4,     // a patient's branch choices and attendance
+    Patience = 5,    // a patient's patience and time-to-event draws
 };
 
 // Stafford's "Mix13" finaliser, SplitMix64's output function.  A bijection.
@@ -79,6 +81,11 @@ public:
 
     // Uniform on [0, 1) with 53 random bits.
     double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+
+    // Exponential with mean 1.  uniform() is a multiple of 2^-53, so 1 - u
+    // is exact and log(1 - u) equals log1p(-u) to rounding, at about half
+    // the cost of log1p in glibc.
+    double exponential() { return -std::log(1.0 - uniform()); }
 
 private:
     std::uint64_t state_ = 0;

@@ -1,6 +1,11 @@
 #pragma once
 // The flat, numeric model the engine runs.  Python's compiler fills it in
 // from a validated scenario; names are carried only to label the outputs.
+//
+// Calendar quantities (profiles, shifts, timetables, slots) arrive already
+// converted to the scenario's time unit and shifted so that t = 0 is the
+// scenario's calendar start: a weekly pattern is a Cycle of offsets in
+// [0, period).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,35 +16,98 @@
 namespace carepath {
 
 enum class StepKind : int {
-    Seize = 0,         // queue for `resource`, hold it for `duration`, release, go to `next`
+    Seize = 0,         // queue for `resource`; with a duration, hold it that long and release
     Delay = 1,         // wait `duration`, go to `next`
     BranchChance = 2,  // go to targets[i] with probability weights[i]
     BranchWhen = 3,    // go to the first targets[i] whose conditions[i] holds (-1 = otherwise)
-    Exit = 4,          // leave with outcome `outcome`
+    Exit = 4,          // leave with outcome `outcome`, releasing anything still held
+    Release = 5,       // give back one unit of `resource`, go to `next`
+    Set = 6,           // attributes[set_attributes[i]] = expressions[set_expressions[i]]
+    Book = 7,          // take the first free slot in `book`, wait for it, attend or DNA
+    Goto = 8,          // go to `next`
 };
+
+enum class Preempt : int { None = 0, Resume = 1, Restart = 2 };
 
 struct StepSpec {
     std::string name;
     StepKind kind = StepKind::Exit;
     int resource = -1;
-    int duration = -1;  // index into ModelSpec::distributions
+    int duration = -1;  // index into ModelSpec::distributions; -1 on a seize = hold until release
     int priority = -1;  // index into ModelSpec::expressions; -1 = priority 0
     int next = -1;
     std::vector<int> targets;
     std::vector<double> weights;
     std::vector<int> conditions;
     int outcome = -1;
+    // seize: queue order and limits
+    bool longest_wait = false;  // within a priority, the longest waiting first (else FIFO)
+    int waiting_since = -1;     // attribute holding when the wait began; -1 = arrival time
+    int max_queue = -1;  // -1 = unlimited
+    int on_balk = -1;
+    // seize (in the queue), delay and book (before the slot): a race with `patience`
+    int patience = -1;  // distribution index
+    int on_renege = -1;
+    // set
+    std::vector<int> set_attributes;
+    std::vector<int> set_expressions;
+    // book
+    int book = -1;
+    std::uint64_t slot_types = ~0ull;  // bit t set: slot type t may be taken
+    int dna = -1;                      // expression giving P(DNA); -1 = always attends
+    int on_dna = -1;
+    int on_full = -1;
+    // thresholds for `<metric>.over_<label>` counts (waits in time units, appointment waits in days)
+    std::vector<double> over;
+    std::vector<std::string> over_labels;
+};
+
+// A weekly (or any periodic) pattern: occurrence k is at
+// (k / n) * period + offsets[k % n].  period = 0: the offsets happen once.
+struct Cycle {
+    double period = 0.0;
+    std::vector<double> offsets;  // sorted, in [0, period) when periodic
+};
+
+enum class SourceKind : int {
+    Poisson = 0,   // constant `rate`
+    Profile = 1,   // rate hourly[hour of day] * weekday[day of week], by thinning
+    Schedule = 2,  // one patient at each time of `schedule`
+    Cohort = 3,    // `count` patients at time 0, optionally already waiting for `waited`
 };
 
 struct SourceSpec {
     std::string name;
+    SourceKind kind = SourceKind::Poisson;
     double rate = 1.0;  // Poisson arrivals per time unit
     int start = 0;      // first step
+    std::vector<double> hourly;   // 24 rates per time unit
+    std::vector<double> weekday;  // 7 multipliers, Monday first
+    Cycle schedule;
+    std::int64_t count = 0;
+    int waited = -1;  // distribution of time already waited by a cohort (a backlog)
+    std::vector<int> attributes;  // per attribute: distribution overriding the scenario's, or -1
 };
 
 struct ResourceSpec {
     std::string name;
-    int capacity = 1;
+    int capacity = 1;             // at t = 0
+    Cycle shift_changes;          // when the scheduled capacity changes...
+    std::vector<int> shift_capacity;  // ...and to what
+    bool interrupt_at_shift_end = false;  // else patients in service finish
+    // A patient of higher priority (lower value) displaces the last one in service.
+    Preempt preempt = Preempt::None;
+};
+
+struct SlotTypeSpec {
+    std::string name;
+    int horizon_days = 0;  // bookable this many calendar days ahead (0 = the same day)
+    Cycle slots;           // slot start times
+};
+
+struct BookSpec {
+    std::string name;
+    std::vector<SlotTypeSpec> types;
 };
 
 struct AttributeSpec {
@@ -47,16 +115,28 @@ struct AttributeSpec {
     int distribution = -1;
 };
 
+// Patient classes for `by:` breakdowns: the attributes and the values each takes.
+struct ClassSpec {
+    int attribute = -1;
+    std::vector<double> values;
+};
+
 struct ModelSpec {
     double horizon = 0.0;
     double warmup = 0.0;
+    double hours_per_unit = 1.0;       // 1/60 for minutes, 24 for days
+    double start_hour_of_week = 0.0;   // t = 0 is this many hours after Monday 00:00
     std::vector<DistSpec> distributions;
-    std::vector<ExprSpec> expressions;
+    std::vector<ExprSpec> expressions;  // over attributes, then `arrived` and `now`
     std::vector<AttributeSpec> attributes;
     std::vector<ResourceSpec> resources;
+    std::vector<BookSpec> books;
     std::vector<SourceSpec> sources;
     std::vector<StepSpec> steps;
     std::vector<std::string> outcomes;
+    std::vector<ClassSpec> classes;
+    std::vector<double> system_time_over;
+    std::vector<std::string> system_time_over_labels;
     // A patient that takes this many steps without simulated time passing is
     // stuck in a loop; the run stops with an error naming the step.
     std::int64_t max_steps_without_time = 100000;

@@ -74,23 +74,29 @@ private:
     double min_ = 0, max_ = 0;
 };
 
-// Count, sum and distribution of one kind of observation (e.g. waits at a step).
+// Count, sum and distribution of one kind of observation (e.g. waits at a
+// step), with exact counts above user-given thresholds.
 struct Tally {
     std::uint64_t n = 0;
     std::uint64_t positive = 0;
     double sum = 0.0;
     LogHistogram histogram;
+    std::vector<double> thresholds;
+    std::vector<std::uint64_t> over;
 
-    void reset() {
+    void reset(const std::vector<double>& over_thresholds = {}) {
         n = positive = 0;
         sum = 0.0;
         histogram.reset();
+        thresholds = over_thresholds;
+        over.assign(thresholds.size(), 0);
     }
     void add(double x) {
         ++n;
         positive += x > 0.0;
         sum += x;
         histogram.add(x);
+        for (std::size_t i = 0; i < thresholds.size(); ++i) over[i] += x > thresholds[i];
     }
     double mean() const;
 };

@@ -19,11 +19,17 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
     return f"unknown {kind} '{name}' (known: {', '.join(known) or 'none'}){suggestion}"
 
 
+RESERVED = ("arrived", "now")  # built-in variables of expressions
+
+
 def successors(step: Step) -> list[str]:
     """Names of the steps a patient can go to after ``step``."""
-    if step.branch is not None:
-        return [arm.target for arm in step.branch]
-    return [step.then] if step.then is not None else []
+    return list(step.next_steps().values())
+
+
+def expression_names(sc: Scenario) -> list[str]:
+    """What an expression may name: the attributes, then the built-ins."""
+    return [*sc.attributes, *RESERVED]
 
 
 def check_references(sc: Scenario) -> None:
@@ -31,52 +37,165 @@ def check_references(sc: Scenario) -> None:
     steps = list(sc.pathway)
     resources = list(sc.resources)
     attributes = list(sc.attributes)
+    names = expression_names(sc)
+    for name in RESERVED:
+        if name in sc.attributes:
+            raise ScenarioError(f"attributes.{name}", f"'{name}' is a built-in variable; rename it")
     for i, arrival in enumerate(sc.arrivals):
         if arrival.start not in sc.pathway:
             raise ScenarioError(f"arrivals[{i}].start", _unknown("step", arrival.start, steps))
-    names = [a.name for a in sc.arrivals]
-    for i, name in enumerate(names):
-        if name in names[:i]:
+        for attr in arrival.attributes:
+            if attr not in sc.attributes:
+                raise ScenarioError(
+                    f"arrivals[{i}].attributes.{attr}",
+                    _unknown("attribute", attr, attributes) + "; declare it under attributes",
+                )
+    arrival_names = [a.name for a in sc.arrivals]
+    for i, name in enumerate(arrival_names):
+        if name in arrival_names[:i]:
             raise ScenarioError(f"arrivals[{i}].name", f"duplicate arrival name '{name}'")
     for name, step in sc.pathway.items():
-        where = f"pathway.{name}"
-        if step.seize is not None and step.seize not in sc.resources:
-            raise ScenarioError(f"{where}.seize", _unknown("resource", step.seize, resources))
-        if step.then is not None and step.then not in sc.pathway:
-            raise ScenarioError(f"{where}.then", _unknown("step", step.then, steps))
-        for j, arm in enumerate(step.branch or []):
-            key = "otherwise" if arm.otherwise is not None else "to"
-            if arm.target not in sc.pathway:
-                raise ScenarioError(
-                    f"{where}.branch[{j}].{key}", _unknown("step", arm.target, steps)
-                )
-            if arm.when is not None:
-                compile_expression(arm.when, attributes, f"{where}.branch[{j}].when")
-        if step.priority is not None:
-            compile_expression(step.priority, attributes, f"{where}.priority")
-        for key in ("service", "delay"):
-            dist = getattr(step, key)
-            if dist is not None and dist.min_value() < 0 and dist.dist != "normal":
-                raise ScenarioError(
-                    f"{where}.{key}",
-                    f"a duration cannot be negative, but this {dist.dist} reaches "
-                    f"{dist.min_value():g}",
-                )
+        _check_step(sc, name, step, steps, resources, attributes, names)
+    _check_holds(sc)
+    _check_results(sc)
     _check_zero_time_loops(sc)
 
 
-def _takes_no_time(step: Step) -> bool:
-    """Whether a patient can pass ``step`` without simulated time passing."""
-    if step.branch is not None or step.exit is not None:
-        return True
+def _check_step(
+    sc: Scenario,
+    name: str,
+    step: Step,
+    steps: list[str],
+    resources: list[str],
+    attributes: list[str],
+    names: list[str],
+) -> None:
+    where = f"pathway.{name}"
+    for key in ("seize", "release"):
+        value = getattr(step, key)
+        if value is not None and value not in sc.resources:
+            raise ScenarioError(f"{where}.{key}", _unknown("resource", value, resources))
+    for key, target in step.next_steps().items():
+        if target not in sc.pathway:
+            raise ScenarioError(f"{where}.{key}", _unknown("step", target, steps))
+    for j, arm in enumerate(step.branch or []):
+        if arm.when is not None:
+            compile_expression(arm.when, names, f"{where}.branch[{j}].when")
+    if step.priority is not None:
+        compile_expression(step.priority, names, f"{where}.priority")
+    if isinstance(step.dna, str):
+        compile_expression(step.dna, names, f"{where}.dna")
+    for attr, text in (step.set or {}).items():
+        if attr not in sc.attributes:
+            raise ScenarioError(
+                f"{where}.set.{attr}",
+                _unknown("attribute", attr, attributes) + "; declare it under attributes",
+            )
+        compile_expression(text, names, f"{where}.set.{attr}")
+    if step.waiting_since is not None and step.waiting_since not in sc.attributes:
+        raise ScenarioError(
+            f"{where}.waiting_since", _unknown("attribute", step.waiting_since, attributes)
+        )
+    if step.book is not None:
+        if step.book not in sc.books:
+            raise ScenarioError(f"{where}.book", _unknown("book", step.book, list(sc.books)))
+        known = sc.books[step.book].type_names()
+        for j, t in enumerate(step.types or []):
+            if t not in known:
+                raise ScenarioError(f"{where}.types[{j}]", _unknown("slot type", t, known))
+    for key in ("service", "delay", "patience"):
+        dist = getattr(step, key)
+        if dist is not None and dist.min_value() < 0 and dist.dist != "normal":
+            raise ScenarioError(
+                f"{where}.{key}",
+                f"a duration cannot be negative, but this {dist.dist} reaches {dist.min_value():g}",
+            )
+
+
+def _check_holds(sc: Scenario) -> None:
+    """A held resource must be released on some path; a release must follow a hold."""
+    held = {s.seize for s in sc.pathway.values() if s.holds}
+    for name, step in sc.pathway.items():
+        if step.release is not None and step.release not in held:
+            raise ScenarioError(
+                f"pathway.{name}.release",
+                f"no step holds '{step.release}' (a seize without 'service' holds a resource "
+                "until a release)",
+            )
+        if step.holds:
+            seen, todo = set(), [step.then]
+            while todo:
+                current = todo.pop()
+                if current in seen or current not in sc.pathway:
+                    continue
+                seen.add(current)
+                if sc.pathway[current].release == step.seize:
+                    break
+                todo += successors(sc.pathway[current])
+            else:
+                raise ScenarioError(
+                    f"pathway.{name}",
+                    f"holds '{step.seize}' (a seize without 'service') but no later step "
+                    f"releases it; add a step with release: {step.seize}, or give the seize "
+                    "a 'service'",
+                )
+
+
+def _check_results(sc: Scenario) -> None:
+    for j, attr in enumerate(sc.results.by):
+        if attr not in sc.attributes:
+            raise ScenarioError(
+                f"results.by[{j}]", _unknown("attribute", attr, list(sc.attributes))
+            )
+        if class_values(sc, attr) is None:
+            raise ScenarioError(
+                f"results.by[{j}]",
+                f"attribute '{attr}' can take any number of values; results by class need a "
+                "fixed, bernoulli or discrete empirical attribute",
+            )
+    seizes = [f"wait.{n}" for n, s in sc.pathway.items() if s.seize is not None]
+    books = [f"appointment_wait.{n}" for n, s in sc.pathway.items() if s.book is not None]
+    known = ["system_time", *seizes, *books]
+    for key in sc.results.over:
+        if key not in known:
+            raise ScenarioError(f"results.over.{key}", _unknown("metric", key, known))
+
+
+def class_values(sc: Scenario, attr: str) -> list[float] | None:
+    """The values attribute ``attr`` can take at arrival, or None if unbounded."""
+    dists = [
+        sc.attributes[attr],
+        *(a.attributes[attr] for a in sc.arrivals if attr in a.attributes),
+    ]
+    values: list[float] = []
+    for d in dists:
+        support = d.support()
+        if support is None:
+            return None
+        values += [v for v in support if v not in values]
+    return sorted(values)
+
+
+def _instant_successors(step: Step) -> list[str]:
+    """The steps a patient can reach from ``step`` without simulated time passing."""
+    out = [arm.target for arm in step.branch or []]
+    out += [t for t in (step.goto, step.on_balk, step.on_full) if t is not None]
+    if step.action in ("set", "release") or step.holds:
+        out.append(str(step.then))
     duration = step.service if step.service is not None else step.delay
-    return duration is not None and (duration.can_be_zero() or duration.dist == "normal")
+    if duration is not None and (duration.can_be_zero() or duration.dist == "normal"):
+        out.append(str(step.then))
+    p = step.patience
+    if p is not None and step.on_renege is not None and (p.can_be_zero() or p.dist == "normal"):
+        out.append(step.on_renege)
+    return out
 
 
 def _check_zero_time_loops(sc: Scenario) -> None:
     """Reject a cycle of steps through which a patient could loop forever at one instant."""
-    instant = {n for n, s in sc.pathway.items() if _takes_no_time(s)}
-    graph = {n: [t for t in successors(sc.pathway[n]) if t in instant] for n in instant}
+    graph = {
+        n: [t for t in _instant_successors(s) if t in sc.pathway] for n, s in sc.pathway.items()
+    }
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     for root in graph:
         if root in state:

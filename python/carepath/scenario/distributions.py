@@ -22,6 +22,10 @@ class _Dist(BaseModel):
         """Whether a draw is exactly zero with positive probability."""
         return False
 
+    def support(self) -> list[float] | None:
+        """The finite set of values a draw can take, or None if it is not finite."""
+        return None
+
 
 class Exponential(_Dist):
     dist: Literal["exponential"]
@@ -40,6 +44,9 @@ class Fixed(_Dist):
 
     def can_be_zero(self) -> bool:
         return self.value == 0
+
+    def support(self) -> list[float] | None:
+        return [self.value]
 
 
 class Uniform(_Dist):
@@ -123,6 +130,9 @@ class Bernoulli(_Dist):
     def can_be_zero(self) -> bool:
         return self.p < 1
 
+    def support(self) -> list[float] | None:
+        return [v for v, w in ((0.0, 1 - self.p), (1.0, self.p)) if w > 0]
+
 
 class Empirical(_Dist):
     """Empirical distribution.
@@ -172,6 +182,11 @@ class Empirical(_Dist):
         if self.kind == "continuous":
             return False
         return any(v == 0 and w > 0 for v, w in zip(self.values, self.resolved_weights()))
+
+    def support(self) -> list[float] | None:
+        if self.kind == "continuous":
+            return None
+        return sorted({v for v, w in zip(self.values, self.resolved_weights()) if w > 0})
 
 
 Distribution = Annotated[

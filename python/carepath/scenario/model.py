@@ -7,38 +7,157 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ..errors import ScenarioError
+from .books import Book
+from .clock import (
+    WEEKDAYS,
+    Duration,
+    TimeOfDay,
+    TimeUnit,
+    Weekdays,
+    time_of_day_hours,
+    to_time_units,
+)
 from .distributions import Distribution
 from .steps import Step
-
-Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$")]
-
-
-def _no_bool(value: Any) -> Any:
-    # YAML's `yes` is a bool, and pydantic would read it as 1
-    if isinstance(value, bool):
-        raise ValueError(f"must be a whole number, got {value!r}")
-    return value
+from .types import MAX_CAPACITY, Count, Name, NonNegative
 
 
-# Counts the engine holds in 32 bits (capacities) or 64 bits (seeds).
-Count = Annotated[int, BeforeValidator(_no_bool)]
-MAX_CAPACITY = 10**9
+class Shift(BaseModel):
+    """Servers on duty from ``start`` to ``end`` on ``days`` (overnight if end <= start)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    days: Weekdays = list(WEEKDAYS)
+    start: TimeOfDay
+    end: TimeOfDay
+    capacity: Annotated[Count, Field(ge=0, le=MAX_CAPACITY)]
 
 
 class Resource(BaseModel):
-    """Servers (clinicians, beds, rooms) with a fixed capacity."""
+    """Servers (clinicians, beds, rooms): a fixed ``capacity`` or ``shifts``.
+
+    With shifts, capacity outside every shift is zero and overlapping shifts
+    add up.  ``at_shift_end`` says what happens to a patient in service when
+    capacity drops: ``finish`` (default) or ``interrupt`` (back to the queue,
+    the service resumed later).  ``preempt`` lets a patient of higher priority
+    displace the last one in service, who later resumes the service left
+    (``resume``) or starts it again (``restart``).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    capacity: Annotated[Count, Field(ge=1, le=MAX_CAPACITY)]
+    capacity: Annotated[Count, Field(ge=1, le=MAX_CAPACITY)] | None = None
+    shifts: Annotated[list[Shift], Field(min_length=1)] | None = None
+    at_shift_end: Literal["finish", "interrupt"] = "finish"
+    preempt: Literal["none", "resume", "restart"] = "none"
+
+    @model_validator(mode="after")
+    def _capacity_or_shifts(self) -> Resource:
+        if (self.capacity is None) == (self.shifts is None):
+            raise ValueError("give either 'capacity' (a number of servers) or 'shifts', not both")
+        if self.at_shift_end == "interrupt" and self.shifts is None:
+            raise ValueError("'at_shift_end' needs 'shifts'")
+        return self
+
+
+class Profile(BaseModel):
+    """A rate per time unit for each hour of the day, times a multiplier per weekday."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    hourly: Annotated[list[NonNegative], Field(min_length=24, max_length=24)]
+    weekday: Annotated[list[NonNegative], Field(min_length=7, max_length=7)] = [1.0] * 7
+
+    @model_validator(mode="after")
+    def _some_demand(self) -> Profile:
+        if not (max(self.hourly) > 0 and max(self.weekday) > 0):
+            raise ValueError("the profile has no hour with a rate > 0")
+        return self
+
+
+class Timetable(BaseModel):
+    """Fixed arrival times: ``times`` since the start, or ``daily`` times of day on ``days``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    times: Annotated[list[Duration], Field(min_length=1)] | None = None
+    daily: Annotated[list[TimeOfDay], Field(min_length=1)] | None = None
+    days: Weekdays = list(WEEKDAYS)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Timetable:
+        if (self.times is None) == (self.daily is None):
+            raise ValueError("give either 'times' (since the start) or 'daily' (times of day)")
+        return self
+
+
+class Backlog(BaseModel):
+    """A waiting list present at the start: ``size`` patients who have waited ``waited``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    size: Annotated[Count, Field(ge=0, le=MAX_CAPACITY)]
+    waited: Distribution
+
+
+def _number_is_fixed(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"dist": "fixed", "value": value}
+    return value
+
+
+AttributeDist = Annotated[Distribution, BeforeValidator(_number_is_fixed)]
+ARRIVAL_KINDS = ("rate", "profile", "schedule", "cohort", "backlog")
 
 
 class Arrival(BaseModel):
-    """A Poisson source of patients entering the pathway at ``start``."""
+    """A source of patients entering the pathway at ``start``.
+
+    Exactly one of: ``rate`` (Poisson), ``profile`` (Poisson with a rate by
+    hour and weekday), ``schedule`` (fixed times), ``cohort`` (a number of
+    patients at time 0) or ``backlog`` (a waiting list at time 0).
+    ``attributes`` override the scenario's attribute distributions for
+    patients of this source.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: Name
-    rate: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     start: str
+    rate: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    profile: Profile | None = None
+    schedule: Timetable | None = None
+    cohort: Annotated[Count, Field(ge=0, le=MAX_CAPACITY)] | None = None
+    backlog: Backlog | None = None
+    attributes: dict[Name, AttributeDist] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Arrival:
+        given = [k for k in ARRIVAL_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            found = ", ".join(given) if given else "none"
+            raise ValueError(
+                f"an arrival needs exactly one of {', '.join(ARRIVAL_KINDS)}, got {found}"
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ARRIVAL_KINDS if getattr(self, k) is not None)
+
+
+class CalendarStart(BaseModel):
+    """The weekday and time of day at simulated time 0."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    time: TimeOfDay = "00:00"
+
+    @property
+    def hour_of_week(self) -> float:
+        return WEEKDAYS.index(self.day) * 24 + time_of_day_hours(self.time)
+
+
+class ResultOptions(BaseModel):
+    """Extra outputs: metrics by patient class, and counts over thresholds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    by: list[str] = Field(default_factory=list)
+    over: dict[str, Annotated[list[Duration], Field(min_length=1)]] = Field(default_factory=dict)
 
 
 class Scenario(BaseModel):
@@ -55,16 +174,39 @@ class Scenario(BaseModel):
     name: Name
     description: str = ""
     source: dict[str, Any] = Field(default_factory=dict)
-    time_unit: Literal["minutes", "hours", "days"] = "hours"
+    time_unit: TimeUnit = "hours"
+    start: CalendarStart = CalendarStart()
     horizon: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     warmup: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
     replications: Annotated[Count, Field(ge=1)] = 20
     seed: Annotated[Count, Field(ge=0, lt=2**64)] = 1
-    attributes: dict[Name, Distribution] = Field(default_factory=dict)
+    attributes: dict[Name, AttributeDist] = Field(default_factory=dict)
     resources: dict[Name, Resource] = Field(default_factory=dict)
+    books: dict[Name, Book] = Field(default_factory=dict)
     arrivals: Annotated[list[Arrival], Field(min_length=1)]
     pathway: Annotated[dict[Name, Step], Field(min_length=1)]
+    results: ResultOptions = ResultOptions()
     variants: dict[Name, dict[str, Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _durations_to_time_units(cls, data: Any) -> Any:
+        # "52 weeks" becomes a number of time units here, so that every later
+        # check (warmup < horizon) and the engine see plain numbers.
+        if not isinstance(data, dict):
+            return data
+        unit = data.get("time_unit", "hours")
+        if unit not in ("minutes", "hours", "days"):
+            return data  # the field's own validation reports it
+        out = dict(data)
+        for key in ("horizon", "warmup"):
+            value = out.get(key)
+            if isinstance(value, str):
+                try:
+                    out[key] = to_time_units(value, unit)
+                except ValueError as err:
+                    raise ScenarioError(key, str(err)) from None
+        return out
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .distributions import Distribution
+from .types import MAX_CAPACITY, Count
 
-ACTIONS = ("seize", "delay", "branch", "exit")
+ACTIONS = ("seize", "delay", "branch", "book", "set", "release", "goto", "exit")
 
 
 class BranchArm(BaseModel):
@@ -40,13 +41,45 @@ class BranchArm(BaseModel):
         return self.otherwise if self.otherwise is not None else str(self.to)
 
 
-class Step(BaseModel):
-    """A pathway step.
+# The keys each action takes besides itself; `then` is required where listed.
+_OPTIONS: dict[str, tuple[str, ...]] = {
+    "seize": (
+        "service",
+        "priority",
+        "order",
+        "waiting_since",
+        "patience",
+        "on_renege",
+        "max_queue",
+        "on_balk",
+        "then",
+    ),
+    "delay": ("patience", "on_renege", "then"),
+    "branch": (),
+    "exit": (),
+    "release": ("then",),
+    "set": ("then",),
+    "goto": (),
+    "book": ("types", "dna", "on_dna", "on_full", "patience", "on_renege", "then"),
+}
+_NEEDS_THEN = ("seize", "delay", "release", "set", "book")
+_PAIRS = (("patience", "on_renege"), ("max_queue", "on_balk"), ("dna", "on_dna"))
 
-    Exactly one action: ``seize`` (a resource, with ``service`` and optional
-    ``priority``), ``delay`` (a distribution), ``branch`` (a list of arms) or
-    ``exit`` (an outcome label).  Seize and delay steps name the next step in
-    ``then``.
+
+def _expression(v: Any) -> Any:
+    if isinstance(v, bool):
+        return v
+    return str(v) if isinstance(v, int | float) else v
+
+
+class Step(BaseModel):
+    """A pathway step: exactly one action, its options, and (mostly) a ``then``.
+
+    Actions: ``seize`` a resource (with ``service``; without one the patient
+    holds the resource until a ``release``), ``delay``, ``branch``, ``book``
+    an appointment slot, ``set`` attributes, ``release`` a held resource,
+    ``goto`` another step, ``exit`` with an outcome.  See
+    docs/scenario-format.md for each option.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -54,21 +87,43 @@ class Step(BaseModel):
     seize: str | None = None
     service: Distribution | None = None
     priority: str | None = None
+    order: Literal["fifo", "longest_wait"] | None = None
+    waiting_since: str | None = None
+    max_queue: Annotated[Count, Field(ge=0, le=MAX_CAPACITY)] | None = None
+    on_balk: str | None = None
     delay: Distribution | None = None
+    patience: Distribution | None = None
+    on_renege: str | None = None
     branch: Annotated[list[BranchArm], Field(min_length=1)] | None = None
+    release: str | None = None
+    set: Annotated[dict[str, str], Field(min_length=1)] | None = None
+    goto: str | None = None
+    book: str | None = None
+    types: Annotated[list[str], Field(min_length=1)] | None = None
+    dna: Annotated[float, Field(ge=0, le=1)] | str | None = None
+    on_dna: str | None = None
+    on_full: str | None = None
     exit: str | None = None
     then: str | None = None
 
     @field_validator("priority", mode="before")
     @classmethod
     def _number_is_expression(cls, v: Any) -> Any:
-        if isinstance(v, bool):
-            return v
-        return str(v) if isinstance(v, int | float) else v
+        return _expression(v)
+
+    @field_validator("set", mode="before")
+    @classmethod
+    def _numbers_are_expressions(cls, v: Any) -> Any:
+        return {k: _expression(x) for k, x in v.items()} if isinstance(v, dict) else v
 
     @property
     def action(self) -> str:
         return next(a for a in ACTIONS if getattr(self, a) is not None)
+
+    @property
+    def holds(self) -> bool:
+        """A seize without a service: the resource is kept until a release."""
+        return self.seize is not None and self.service is None
 
     @model_validator(mode="after")
     def _one_action(self) -> Step:
@@ -77,19 +132,37 @@ class Step(BaseModel):
             found = ", ".join(given) if given else "none"
             raise ValueError(f"a step needs exactly one action ({', '.join(ACTIONS)}), got {found}")
         action = given[0]
-        if action != "seize":
-            for key in ("service", "priority"):
-                if getattr(self, key) is not None:
-                    raise ValueError(f"'{key}' belongs to a seize step, not a {action} step")
-        if action == "seize" and self.service is None:
-            raise ValueError("a seize step needs 'service' (a distribution of service time)")
-        if action in ("seize", "delay") and self.then is None:
+        allowed = _OPTIONS[action]
+        for key in self.model_fields_set:
+            if key != action and key not in allowed and getattr(self, key) is not None:
+                raise ValueError(f"'{key}' does not belong to a {action} step")
+        if action in _NEEDS_THEN and self.then is None:
             raise ValueError(f"a {action} step needs 'then' (the name of the next step)")
-        if action in ("branch", "exit") and self.then is not None:
-            raise ValueError(f"a {action} step takes no 'then'")
+        for a, b in _PAIRS:
+            if (getattr(self, a) is None) != (getattr(self, b) is None) and (a in allowed):
+                missing = b if getattr(self, b) is None else a
+                raise ValueError(f"'{a}' and '{b}' go together; add '{missing}'")
+        if action == "book" and self.on_full is None:
+            raise ValueError(
+                "a book step needs 'on_full' (where a patient goes when no slot is free "
+                "within the booking horizon)"
+            )
+        if self.waiting_since is not None and self.order != "longest_wait":
+            raise ValueError("'waiting_since' needs order: longest_wait")
         if action == "branch":
             _check_arms(self.branch or [])
         return self
+
+    def next_steps(self) -> dict[str, str]:
+        """Every step this one can lead to, keyed by the field that names it."""
+        out = {
+            k: getattr(self, k)
+            for k in ("then", "goto", "on_renege", "on_balk", "on_dna", "on_full")
+        }
+        for j, arm in enumerate(self.branch or []):
+            key = "otherwise" if arm.otherwise is not None else "to"
+            out[f"branch[{j}].{key}"] = arm.target
+        return {k: v for k, v in out.items() if v is not None}
 
 
 def _check_arms(arms: list[BranchArm]) -> None:

@@ -29,22 +29,43 @@ def _path(loc: tuple[Any, ...]) -> str:
 
 def _known_keys(loc: tuple[Any, ...]) -> list[str]:
     """Field names of the model at ``loc`` (for 'did you mean')."""
+    from .books import Book, SlotGroup, SlotType
     from .distributions import DIST_MODELS
-    from .model import Arrival, Resource, Scenario
+    from .model import (
+        Arrival,
+        Backlog,
+        CalendarStart,
+        Profile,
+        Resource,
+        ResultOptions,
+        Scenario,
+        Shift,
+        Timetable,
+    )
     from .steps import BranchArm, Step
 
     parent = loc[:-1]
     if not parent:
         return list(Scenario.model_fields)
-    head = parent[0]
-    if head == "resources" and len(parent) == 2:
-        return list(Resource.model_fields)
-    if head == "arrivals" and len(parent) == 2:
-        return list(Arrival.model_fields)
-    if head == "pathway" and len(parent) == 2:
-        return list(Step.model_fields)
-    if head == "pathway" and len(parent) >= 4 and parent[2] == "branch":
-        return list(BranchArm.model_fields)
+    head, depth = parent[0], len(parent)
+    by_shape: dict[tuple[Any, ...], type] = {
+        ("resources", 2): Resource,
+        ("resources", 4): Shift,
+        ("arrivals", 2): Arrival,
+        ("books", 2): Book,
+        ("books", 4): SlotGroup if depth > 2 and parent[2] == "slots" else SlotType,
+        ("pathway", 2): Step,
+        ("pathway", 4): BranchArm,
+        ("start", 1): CalendarStart,
+        ("results", 1): ResultOptions,
+    }
+    if head == "arrivals" and depth == 3:
+        kinds = {"profile": Profile, "schedule": Timetable, "backlog": Backlog}
+        if parent[2] in kinds:
+            return list(kinds[parent[2]].model_fields)
+    model = by_shape.get((head, depth))
+    if model is not None:
+        return list(model.model_fields)
     tag = parent[-1]
     return list(DIST_MODELS[tag].model_fields) if tag in DIST_MODELS else []
 
