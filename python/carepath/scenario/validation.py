@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,6 +12,7 @@ from ..errors import ScenarioError
 from .distributions import DIST_NAMES
 
 _FIELDS_BY_MODEL: dict[str, list[str]] = {}
+_UNION_MEMBER = re.compile(r"^(constrained-\w+|str|float|int|function-[a-z]+\[.*\])$")
 
 
 def _path(loc: tuple[Any, ...]) -> str:
@@ -22,6 +24,9 @@ def _path(loc: tuple[Any, ...]) -> str:
         # pydantic puts the tag of a discriminated union in the path
         # (service.exponential.mean); the user wrote service.mean.
         if part in DIST_NAMES and i > 0 and loc[i - 1] != "attributes":
+            continue
+        # ...and the member of a plain union (dna: 0.1 | "expression").
+        if _UNION_MEMBER.match(str(part)):
             continue
         out += f".{part}" if out else str(part)
     return out
