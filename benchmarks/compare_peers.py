@@ -85,6 +85,18 @@ def carepath_mm5(customers: int, replications: int, threads: int) -> tuple[float
     return seconds, float(df["wait.see_clinician.mean"].mean()), int(df["arrivals"].sum())
 
 
+def carepath_pathway(weeks: int, replications: int) -> tuple[float, int]:
+    """The GP pathway of benchmarks/gp_pathway.yaml: profile, shifts, book, DNAs, loop."""
+    import carepath as cp
+
+    sc = cp.load(ROOT / "benchmarks" / "gp_pathway.yaml").with_changes(
+        {"horizon": f"{weeks} weeks"}
+    )
+    t0 = time.perf_counter()
+    res = cp.run(sc, replications=replications, seed=1, threads=1)
+    return time.perf_counter() - t0, int(res.per_replication["arrivals"].sum())
+
+
 def build_cpp(out: Path) -> dict[str, Path]:
     """Compile the reference loop and the C++-only engine driver, as the package is built."""
     cxx = os.environ.get("CXX", "c++")
@@ -187,6 +199,17 @@ def main() -> None:
             bestn[0],
             bestn[0] / bestn[2] * 1e9,
             f"{reps} replications x {n:,}",
+        )
+    )
+    weeks = 8 if args.quick else 104
+    gp = min((carepath_pathway(weeks, reps) for _ in range(3)), key=lambda r: r[0])
+    rows.append(
+        (
+            "carepath, GP pathway, 1 thread",
+            gp[0],
+            gp[0] / gp[1] * 1e9,
+            f"benchmarks/gp_pathway.yaml: {reps} replications x {weeks} weeks, "
+            f"{gp[1]:,} patients; per patient, not per M/M/5 customer",
         )
     )
     simpy_n = n // 4

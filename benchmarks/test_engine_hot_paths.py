@@ -94,3 +94,13 @@ def test_load_and_compile(benchmark):
     data = triage()
     spec = benchmark(lambda: compile_scenario(cp.load(data)))
     assert len(spec.steps) == 5
+
+
+def test_gp_pathway(benchmark):
+    """Profile arrivals, shifts, an appointment book, DNAs and a loop."""
+    from pathlib import Path
+
+    sc = cp.load(Path(__file__).parent / "gp_pathway.yaml")
+    runner = _core.Runner(compile_scenario(sc))
+    names, values = benchmark(runner.run, 4, 1, 1)
+    assert values[:, list(names).index("exits.seen")].min() > 0
