@@ -38,19 +38,26 @@ def _run(step: dict, c: int, lam: float, **kw) -> cp.Results:
     return cp.run(data, **kw)
 
 
-def test_mmcc_blocking_matches_erlang_b():
-    c, lam = 5, 4.0
-    step = {
+def _limited(service: dict, max_queue: int) -> dict:
+    """A seize that turns patients away when `max_queue` are already waiting."""
+    return {
         "seize": "server",
-        "service": {"dist": "exponential", "mean": 1.0},
-        "max_queue": 0,
+        "service": service,
+        "max_queue": max_queue,
         "on_balk": "lost",
         "then": "done",
     }
-    res = _run(step, c, lam, replications=20, seed=8)
-    res.per_replication["blocked"] = (
-        res.per_replication["balked.serve"] / res.per_replication["arrivals"]
-    )
+
+
+def _add_share(res: cp.Results, name: str, count: str) -> None:
+    """Column `name`: metric `count` as a share of arrivals, per replication."""
+    res.per_replication[name] = res.per_replication[count] / res.per_replication["arrivals"]
+
+
+def test_mmcc_blocking_matches_erlang_b():
+    c, lam = 5, 4.0
+    res = _run(_limited({"dist": "exponential", "mean": 1.0}, 0), c, lam, replications=20, seed=8)
+    _add_share(res, "blocked", "balked.serve")
     covers(res, "blocked", erlang_b(c, lam))
     # Carried load: utilisation = a (1 - B) / c.
     covers(res, "utilisation.server", lam * (1 - erlang_b(c, lam)) / c)
@@ -58,17 +65,9 @@ def test_mmcc_blocking_matches_erlang_b():
 
 def test_erlang_b_insensitive_to_service_distribution():
     c, lam = 3, 2.0
-    step = {
-        "seize": "server",
-        "service": {"dist": "lognormal", "mean": 1.0, "sd": 2.0},
-        "max_queue": 0,
-        "on_balk": "lost",
-        "then": "done",
-    }
-    res = _run(step, c, lam, replications=20, seed=9)
-    res.per_replication["blocked"] = (
-        res.per_replication["balked.serve"] / res.per_replication["arrivals"]
-    )
+    lognormal = {"dist": "lognormal", "mean": 1.0, "sd": 2.0}
+    res = _run(_limited(lognormal, 0), c, lam, replications=20, seed=9)
+    _add_share(res, "blocked", "balked.serve")
     covers(res, "blocked", erlang_b(c, lam))
 
 
@@ -82,8 +81,8 @@ def test_mm1_with_exponential_patience_matches_theory():
         "then": "done",
     }
     res = _run(step, 1, lam, replications=20, seed=10)
+    _add_share(res, "abandoned", "reneged.serve")
     pr = res.per_replication
-    pr["abandoned"] = pr["reneged.serve"] / pr["arrivals"]
     expected = mm1_abandonment(lam, mu, theta)
     assert 0.2 < expected < 0.4  # a regime where abandonment matters
     covers(res, "abandoned", expected)
@@ -94,19 +93,10 @@ def test_mm1_with_exponential_patience_matches_theory():
 
 
 def test_queue_limit_keeps_the_queue_short():
-    step = {
-        "seize": "server",
-        "service": {"dist": "exponential", "mean": 1.0},
-        "max_queue": 2,
-        "on_balk": "lost",
-        "then": "done",
-    }
-    res = _run(step, 1, 2.0, replications=5, seed=1)
+    res = _run(_limited({"dist": "exponential", "mean": 1.0}, 2), 1, 2.0, replications=5, seed=1)
     # M/M/1/3: P(3 in system) with rho = 2 is 8 / 15.
     rho = 2.0
     p_full = rho**3 * (1 - rho) / (1 - rho**4)
-    res.per_replication["blocked"] = (
-        res.per_replication["balked.serve"] / res.per_replication["arrivals"]
-    )
+    _add_share(res, "blocked", "balked.serve")
     covers(res, "blocked", p_full)
     assert math.isclose(p_full, 8 / 15)

@@ -10,8 +10,7 @@ void AppointmentBook::reset(const BookSpec& spec) {
         TypeState& s = types_[t];
         s.spec = &spec.types[t];
         s.base = s.first_free = 0;
-        s.head = s.size = 0;
-        std::fill(s.ring.begin(), s.ring.end(), 0);
+        s.head = s.size = 0;  // set_taken zeroes each entry it extends into
     }
 }
 

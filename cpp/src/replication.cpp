@@ -336,7 +336,7 @@ private:
         while (r.can_start_waiting()) {
             const QueueEntry e = r.pop_front();
             Patient& q = ws_.pool[e.patient];
-            if ((q.token & 0xFFFFFFFFu) != e.token) continue;  // it left the queue
+            if (q.token != e.token) continue;  // it left the queue
             r.left_queue(now_);
             ++q.token;  // its patience timer is overtaken
             begin(e.patient, r);
@@ -418,9 +418,15 @@ private:
         p.remaining = -1.0;
         if (!m_.resource_fifo[static_cast<std::size_t>(st.resource)]) order(slot, st, r);
         if (!r.has_free_server()) return wait_for(slot, st, r);
+        return take_server(slot, st, r);
+    }
+
+    // p starts at r now: a service ends by itself (false: p waits for it); a
+    // hold lets p go on at once (true).
+    bool take_server(std::uint32_t slot, const StepSpec& st, Resource& r) {
         begin(slot, r);
         if (st.duration >= 0) return false;
-        p.step = st.next;
+        ws_.pool[slot].step = st.next;
         return true;
     }
 
@@ -444,10 +450,7 @@ private:
             InService victim{};
             if (r.last_in_service(victim) && victim.priority > p.priority) {
                 interrupt(victim, r, rs.preempt);
-                begin(slot, r);
-                if (st.duration >= 0) return false;
-                p.step = st.next;
-                return true;
+                return take_server(slot, st, r);
             }
         }
         if (st.max_queue >= 0 && r.waiting() >= static_cast<std::size_t>(st.max_queue)) {
@@ -581,6 +584,7 @@ private:
                 const int h = m_.held_index[r];
                 if (h < 0) continue;
                 std::uint32_t& held = ws_.pool.held(slot)[h];
+                if (held == 0) continue;
                 for (; held > 0; --held) ws_.resources[r].end_service(now_);
                 serve_queue(ws_.resources[r]);
             }
@@ -654,7 +658,6 @@ bool simulate_replication(const CompiledModel& model, std::uint64_t seed, std::u
 
 std::vector<std::string> metric_names(const CompiledModel& model) {
     Workspace ws;
-    ws.stats.resize(model.class_labels.size());
     Simulation sim(model, 0, 0, ws);
     sim.reset();
     NameSink sink;

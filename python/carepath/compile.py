@@ -80,6 +80,11 @@ def _cycle(hours_of_week: list[float], sc: Scenario) -> _core.Cycle:
     return c
 
 
+def _thresholds(values: list[float | str], convert: Any) -> tuple[list[float], list[str]]:
+    """``results.over`` thresholds in the metric's unit, and their labels."""
+    return [convert(v) for v in values], [label(v) for v in values]
+
+
 def _weekly(days: list[str], hours: list[float]) -> list[float]:
     return [WEEKDAYS.index(d) * 24.0 + h for d in days for h in hours]
 
@@ -210,6 +215,10 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
         books.append(bs)
 
     over = {key: list(values) for key, values in sc.results.over.items()}
+
+    def in_time_units(value: float | str) -> float:
+        return to_time_units(value, sc.time_unit)
+
     step_index = {name: i for i, name in enumerate(sc.pathway)}
     outcomes: list[str] = []
     steps = []
@@ -241,9 +250,7 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
                 s.waiting_since = attribute_names.index(st.waiting_since)
             if st.max_queue is not None:
                 s.max_queue = st.max_queue
-            thresholds = over.get(f"wait.{name}", [])
-            s.over = [to_time_units(v, sc.time_unit) for v in thresholds]
-            s.over_labels = [label(v) for v in thresholds]
+            s.over, s.over_labels = _thresholds(over.get(f"wait.{name}", []), in_time_units)
         elif st.delay is not None:
             s.kind = _core.StepKind.DELAY
             s.duration = add_dist(st.delay)
@@ -255,9 +262,7 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
             s.slot_types = sum(1 << type_names.index(t) for t in allowed)
             if st.dna is not None:
                 s.dna = add_expr(str(st.dna), f"{where}.dna")
-            thresholds = over.get(f"appointment_wait.{name}", [])
-            s.over = [to_days(v) for v in thresholds]
-            s.over_labels = [label(v) for v in thresholds]
+            s.over, s.over_labels = _thresholds(over.get(f"appointment_wait.{name}", []), to_days)
         elif st.release is not None:
             s.kind = _core.StepKind.RELEASE
             s.resource = resource_index[st.release]
@@ -292,9 +297,9 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
         c.attribute = attribute_names.index(attr)
         c.values = class_values(sc, attr) or []
         classes.append(c)
-    thresholds = over.get("system_time", [])
-    spec.system_time_over = [to_time_units(v, sc.time_unit) for v in thresholds]
-    spec.system_time_over_labels = [label(v) for v in thresholds]
+    spec.system_time_over, spec.system_time_over_labels = _thresholds(
+        over.get("system_time", []), in_time_units
+    )
 
     spec.sources = [_source_spec(a, sc, step_index, add_dist) for a in sc.arrivals]
     spec.distributions = dists  # last: the sources add theirs
