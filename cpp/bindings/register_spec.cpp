@@ -55,8 +55,11 @@ void register_spec(py::module_& m) {
         .def_readwrite("dna", &StepSpec::dna)
         .def_readwrite("on_dna", &StepSpec::on_dna)
         .def_readwrite("on_full", &StepSpec::on_full)
+        .def_readwrite("not_before", &StepSpec::not_before)
         .def_readwrite("over", &StepSpec::over)
-        .def_readwrite("over_labels", &StepSpec::over_labels);
+        .def_readwrite("over_labels", &StepSpec::over_labels)
+        .def_readwrite("hourly", &StepSpec::hourly)
+        .def_readwrite("until", &StepSpec::until);
 
     py::class_<Cycle>(m, "Cycle")
         .def(py::init<>())

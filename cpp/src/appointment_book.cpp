@@ -45,7 +45,8 @@ void AppointmentBook::drop_before(TypeState& s, std::uint64_t k) {
     if (s.first_free < k) s.first_free = k;
 }
 
-bool AppointmentBook::take(double now, std::uint64_t allowed, const CalendarClock& clock, BookedSlot& out) {
+bool AppointmentBook::take(double now, double earliest, std::uint64_t allowed, const CalendarClock& clock,
+                           BookedSlot& out) {
     const std::int64_t today = clock.day(now);
     bool found = false;
     for (std::size_t t = 0; t < types_.size(); ++t) {
@@ -53,7 +54,10 @@ bool AppointmentBook::take(double now, std::uint64_t allowed, const CalendarCloc
         TypeState& s = types_[t];
         const Cycle& c = s.spec->slots;
         drop_before(s, first_after(c, now));
-        std::uint64_t k = s.first_free;
+        // Slots before `earliest` are skipped, not scanned: first_free stays.
+        const std::uint64_t from = earliest > now ? first_after(c, earliest) : 0;
+        const bool scans_from_first_free = from <= s.first_free;
+        std::uint64_t k = scans_from_first_free ? s.first_free : from;
         for (;; ++k) {
             const double time = occurrence(c, k);
             if (!std::isfinite(time) || clock.day(time) - today > s.spec->horizon_days) break;
@@ -64,7 +68,7 @@ bool AppointmentBook::take(double now, std::uint64_t allowed, const CalendarCloc
                 break;
             }
         }
-        s.first_free = k;  // every slot scanned before k was taken
+        if (scans_from_first_free) s.first_free = k;  // every slot scanned before k was taken
     }
     if (!found) return false;
     TypeState& s = types_[static_cast<std::size_t>(out.type)];

@@ -129,12 +129,18 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     branch_cdf.resize(n_steps);
     wait_index.assign(n_steps, -1);
     appointment_index.assign(n_steps, -1);
+    hourly_index.assign(n_steps, -1);
     auto check_step = [&](int target, const std::string& where, const char* what) {
         check_index(target, n_steps, where, what);
     };
     for (std::size_t i = 0; i < n_steps; ++i) {
         const StepSpec& st = spec.steps[i];
         const std::string where = "pathway." + st.name;
+        if (st.hourly) {
+            if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book)
+                invalid(where, "only seize, delay and book steps are counted by hour");
+            hourly_index[i] = static_cast<int>(n_hourly++);
+        }
         if (st.patience != -1) {
             if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book)
                 invalid(where, "only seize, delay and book steps take a patience");
@@ -161,7 +167,12 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                 break;
             }
             case StepKind::Delay:
-                check_index(st.duration, distributions.size(), where, "duration distribution");
+                if (st.until.offsets.empty()) {
+                    check_index(st.duration, distributions.size(), where, "duration distribution");
+                } else {
+                    check_cycle(st.until, where + ".wait_until");
+                    if (st.duration != -1 || !(st.until.period > 0)) invalid(where, "wait_until needs a weekly pattern and no duration");
+                }
                 check_step(st.next, where, "next step");
                 break;
             case StepKind::Release:
@@ -188,6 +199,7 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                     check_step(st.on_dna, where, "on_dna step");
                 }
                 check_step(st.on_full, where, "on_full step");
+                if (st.not_before != -1) check_index(st.not_before, distributions.size(), where, "not_before distribution");
                 check_step(st.next, where, "next step");
                 appointment_index[i] = static_cast<int>(n_appointments++);
                 break;

@@ -1,6 +1,8 @@
 #include "carepath/replication.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -99,6 +101,9 @@ public:
         for (std::size_t c = 0; c < ws_.stats.size(); ++c) {
             emit_patients(out, ws_.stats[c], m_.class_labels[c]);
             if (c > 0) continue;
+            if (spec_.sources.size() > 1)
+                for (std::size_t k = 0; k < spec_.sources.size(); ++k)
+                    out([&] { return "arrivals." + spec_.sources[k].name; }, static_cast<double>(ws_.observed_arrivals[k]));
             out([] { return std::string("in_system.mean"); }, ws_.in_system.mean(h));
             for (std::size_t r = 0; r < ws_.resources.size(); ++r) {
                 const std::string& n = spec_.resources[r].name;
@@ -114,6 +119,8 @@ public:
                 out([&] { return "slots." + n + ".wasted"; }, static_cast<double>(wasted));
                 out([&] { return "slots." + n + ".utilisation"; }, ratio(used + wasted, offered));
             }
+            for (std::size_t i = 0; i < spec_.steps.size(); ++i)
+                if (m_.hourly_index[i] >= 0) emit_hourly(out, spec_.steps[i], ws_.hourly[static_cast<std::size_t>(m_.hourly_index[i])]);
         }
     }
 
@@ -138,10 +145,19 @@ public:
         for (std::size_t b = 0; b < spec_.books.size(); ++b) ws_.books[b].reset(spec_.books[b]);
         ws_.slots_used.assign(spec_.books.size(), 0);
         ws_.slots_wasted.assign(spec_.books.size(), 0);
+        first_hour_ = static_cast<std::int64_t>(std::floor(clock_.hours_since_monday(w)));
+        const auto n_hours = static_cast<std::size_t>(std::floor(clock_.hours_since_monday(h))) -
+                             static_cast<std::size_t>(first_hour_) + 1;
+        ws_.hourly.resize(m_.n_hourly);
+        for (auto& c : ws_.hourly) {
+            c.entered.assign(n_hours, 0);
+            c.reneged.assign(n_hours, 0);
+        }
         ws_.stats.resize(m_.class_labels.size());
         for (auto& s : ws_.stats) reset_stats(s);
         ws_.in_system.reset(w, h);
         ws_.arrived.assign(spec_.sources.size(), 0);
+        ws_.observed_arrivals.assign(spec_.sources.size(), 0);
         ws_.arrival_streams.clear();
         families_.clear();
         for (std::uint32_t s = 0; s < spec_.sources.size(); ++s) {
@@ -281,6 +297,7 @@ private:
             for (std::size_t i = 0; i < m_.n_held; ++i) held[i] = 0;
         }
         record(p, [](PatientStats& s) { ++s.arrivals; });
+        if (p.observed) ++ws_.observed_arrivals[source];
         ws_.in_system.add(now_, 1.0);
         schedule_arrival(source, now_);
         advance(slot);
@@ -302,6 +319,8 @@ private:
         }
         return static_cast<std::uint32_t>(1 + k);
     }
+
+    [[gnu::noinline]] double until_next(const Cycle& c) const { return occurrence(c, first_after(c, now_)) - now_; }
 
     double duration(int dist, Patient& p) {
         const double d = m_.distributions[static_cast<std::size_t>(dist)].sample(p.durations);
@@ -393,6 +412,7 @@ private:
         if (st.kind == StepKind::Book)
             ws_.books[static_cast<std::size_t>(st.book)].free(BookedSlot{p.slot_type, p.slot, p.slot_time});
         record(p, [&](PatientStats& s) { ++s.reneged[static_cast<std::size_t>(p.step)]; });
+        if (st.hourly) count_hour(static_cast<std::size_t>(p.step), true);
         p.step = st.on_renege;
         advance(slot);
     }
@@ -413,6 +433,7 @@ private:
     bool seize(std::uint32_t slot, const StepSpec& st) {
         Patient& p = ws_.pool[slot];
         Resource& r = resource(st.resource);
+        if (st.hourly) count_hour(static_cast<std::size_t>(p.step), false);
         p.queue_since = p.backdated ? p.arrival_time : now_;
         p.backdated = false;
         p.remaining = -1.0;
@@ -470,8 +491,10 @@ private:
         Patient& p = ws_.pool[slot];
         switch (st.kind) {
             case StepKind::Book: {
+                if (st.hourly) count_hour(static_cast<std::size_t>(p.step), false);
                 BookedSlot b;
-                if (!ws_.books[static_cast<std::size_t>(st.book)].take(now_, st.slot_types, clock_, b)) {
+                const double earliest = st.not_before >= 0 ? now_ + duration(st.not_before, p) : now_;
+                if (!ws_.books[static_cast<std::size_t>(st.book)].take(now_, earliest, st.slot_types, clock_, b)) {
                     record(p, [&](PatientStats& s) { ++s.full[static_cast<std::size_t>(p.step)]; });
                     p.step = st.on_full;
                     return true;
@@ -535,7 +558,8 @@ private:
                     if (seize(slot, st)) continue;
                     return;
                 case StepKind::Delay: {
-                    const double d = duration(st.duration, p);
+                    if (st.hourly) count_hour(static_cast<std::size_t>(p.step), false);
+                    const double d = st.duration >= 0 ? duration(st.duration, p) : until_next(st.until);
                     ws_.calendar.schedule(now_ + d, slot, EventType::DelayEnd, p.token);
                     if (st.patience >= 0) {
                         const double t = patience(p, st.patience);
@@ -635,6 +659,42 @@ private:
             out([&] { return "exits." + spec_.outcomes[o] + cls; }, static_cast<double>(s.exits[o]));
     }
 
+    // Counts one event at step i now, if the step is counted by hour and now
+    // is in the observation window.
+    [[gnu::noinline]] void count_hour(std::size_t i, bool renege) {
+        if (now_ < spec_.warmup) return;
+        HourlyCounts& c = ws_.hourly[static_cast<std::size_t>(m_.hourly_index[i])];
+        const auto k = static_cast<std::size_t>(static_cast<std::int64_t>(std::floor(clock_.hours_since_monday(now_))) - first_hour_);
+        ++(renege ? c.reneged : c.entered)[k];
+    }
+
+    // Per hour of day: the mean count per day over the window.  Peak hour:
+    // the largest mean count in one hour of the week (Monday 08:00, say).
+    // Max hour: the largest count in any one clock hour.
+    template <class Sink>
+    void emit_hourly(Sink& out, const StepSpec& st, const HourlyCounts& c) {
+        const double window_hours = (spec_.horizon - spec_.warmup) * spec_.hours_per_unit;
+        auto by_hour_of_day = [&](const std::vector<std::uint32_t>& bins, const char* what) {
+            double day[24] = {};
+            for (std::size_t k = 0; k < bins.size(); ++k) day[static_cast<std::size_t>(first_hour_ + static_cast<std::int64_t>(k)) % 24] += bins[k];
+            for (int hr = 0; hr < 24; ++hr) {
+                char label[8];
+                std::snprintf(label, sizeof label, ".h%02d", hr);
+                out([&] { return what + st.name + label; }, day[hr] / (window_hours / 24.0));
+            }
+        };
+        by_hour_of_day(c.entered, "entered.");
+        double week[168] = {};
+        std::uint32_t max_hour = 0;
+        for (std::size_t k = 0; k < c.entered.size(); ++k) {
+            week[static_cast<std::size_t>(first_hour_ + static_cast<std::int64_t>(k)) % 168] += c.entered[k];
+            max_hour = std::max(max_hour, c.entered[k]);
+        }
+        out([&] { return "entered." + st.name + ".peak_hour"; }, *std::max_element(week, week + 168) / (window_hours / 168.0));
+        out([&] { return "entered." + st.name + ".max_hour"; }, static_cast<double>(max_hour));
+        if (st.patience >= 0) by_hour_of_day(c.reneged, "reneged.");
+    }
+
     struct SourceFamilies {
         std::uint64_t attributes, durations, routing, patience;
     };
@@ -647,6 +707,7 @@ private:
     std::uint32_t replication_;
     Workspace& ws_;
     double now_ = 0.0;
+    std::int64_t first_hour_ = 0;  // clock hours since Monday 00:00 at the warmup's end
 };
 
 }  // namespace

@@ -15,9 +15,9 @@ import pandas as pd
 
 from . import __version__
 from .errors import ScenarioError, SimulationError
-from .results import Results
 from .scenario import builtin_ids, builtin_text, load
-from .scenario.loading import parse_yaml
+from .scenario.loading import copy_builtin, parse_yaml
+from .text_tables import metric_tables, target_text
 
 EXIT_OK, EXIT_ENGINE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -77,6 +77,26 @@ def _build_parser() -> argparse.ArgumentParser:
         "unpatched scenario); default: all",
     )
     run.add_argument(
+        "--horizon",
+        metavar="H",
+        help="simulated time to run: a number of time units or a duration such "
+        "as '26 weeks' (default: the scenario's 'horizon')",
+    )
+    run.add_argument(
+        "--set",
+        action="append",
+        dest="changes",
+        default=[],
+        metavar="PATH=VALUE",
+        help="change a parameter by dotted path, e.g. --set resources.gp.capacity=6 "
+        "or --set 'arrivals[0].rate=4.5' (repeat for several; VALUE is read as YAML)",
+    )
+    run.add_argument(
+        "--all",
+        action="store_true",
+        help="print every metric and paired difference, not only the scenario's targets",
+    )
+    run.add_argument(
         "--json",
         action="store_true",
         help="print the summary as JSON records (variant, metric, mean, sd, "
@@ -91,14 +111,14 @@ def _build_parser() -> argparse.ArgumentParser:
 
     scenarios = sub.add_parser(
         "scenarios",
-        help="list, show or validate scenarios",
+        help="list, show, copy or validate scenarios",
         description="Work with the built-in scenario library and your own scenario files.",
     )
     ssub = scenarios.add_subparsers(dest="action", metavar="ACTION", required=True)
     ssub.add_parser(
         "list",
         help="list the built-in scenarios",
-        description="List the built-in scenarios: id and description.",
+        description="List the built-in scenarios: id, description and source.",
     )
     show = ssub.add_parser(
         "show",
@@ -113,49 +133,27 @@ def _build_parser() -> argparse.ArgumentParser:
         "if valid, 2 with the field named if not.",
     )
     validate.add_argument("file", metavar="FILE", help="a scenario YAML file")
+    copy = ssub.add_parser(
+        "copy",
+        help="copy a built-in scenario to a file of your own",
+        description="Write a built-in scenario's YAML to DEST, a starting point for your "
+        "own model.  An existing DEST is left alone unless --force is given.",
+    )
+    copy.add_argument("id", metavar="ID", help="a built-in scenario id")
+    copy.add_argument("dest", metavar="DEST", help="the file (or folder) to write")
+    copy.add_argument("--force", action="store_true", help="overwrite DEST if it exists")
     return parser
 
 
-def _fmt(x: float) -> str:
-    if pd.isna(x):
-        return "-"
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
-
-
-def _tables(res: Results) -> str:
-    summary = res.summary()
-    cells = summary.assign(
-        value=[
-            f"{_fmt(m)} [{_fmt(lo)}, {_fmt(hi)}]"
-            for m, lo, hi in zip(summary["mean"], summary["ci_low"], summary["ci_high"])
-        ]
-    )
-    table = cells.pivot(index="metric", columns="variant", values="value")
-    table = table.reindex(index=res.metrics, columns=res.variants)
-    n = int(res.per_replication.groupby("variant").size().min())
-    out = [
-        f"{res.scenario}: mean [95% CI] over {n} replications, seed {res.seed} "
-        f"(times in {res.time_unit})",
-        table.to_string(),
-    ]
-    for variant in res.variants[1:]:
-        cmp = res.compare(res.variants[0], variant)
-        shown = pd.DataFrame(
-            {
-                "metric": cmp["metric"],
-                "difference": [
-                    f"{_fmt(d)} [{_fmt(lo)}, {_fmt(hi)}]"
-                    for d, lo, hi in zip(cmp["diff"], cmp["ci_low"], cmp["ci_high"])
-                ],
-                "change": [f"{r:+.1%}" if pd.notna(r) else "-" for r in cmp["rel_change"]],
-            }
-        ).set_index("metric")
-        out += [
-            "",
-            f"{variant} - {res.variants[0]} (paired, common random numbers)",
-            shown.to_string(),
-        ]
-    return "\n".join(out)
+def _changes(items: list[str]) -> dict[str, object]:
+    """``--set PATH=VALUE`` options as dotted-path changes, values read as YAML."""
+    out: dict[str, object] = {}
+    for item in items:
+        path, sep, text = item.partition("=")
+        if not sep or not path.strip():
+            raise ScenarioError("--set", f"expected PATH=VALUE, got {item!r}")
+        out[path.strip()] = parse_yaml(text, f"--set {path.strip()}")
+    return out
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -167,27 +165,44 @@ def _run(args: argparse.Namespace) -> int:
         seed=args.seed,
         threads=args.threads,
         variants=args.variants,
+        changes=_changes(args.changes),
+        horizon=_number_or_text(args.horizon),
     )
     if args.out:
         res.to_parquet(args.out)
     if args.json:
         print(json.dumps(json.loads(res.summary().to_json(orient="records")), indent=1))
+    elif res.target_specs and not args.all:
+        print(target_text(res))
     else:
-        print(_tables(res))
+        print(metric_tables(res))
     return EXIT_OK
+
+
+def _number_or_text(value: str | None) -> float | str | None:
+    try:
+        return None if value is None else float(value)
+    except ValueError:
+        return value
 
 
 def _scenarios(args: argparse.Namespace) -> int:
     if args.action == "list":
+        rows = []
         for sid in builtin_ids():
             data = parse_yaml(builtin_text(sid), f"{sid}.yaml")
-            print(f"{sid:<24} {data.get('description', '')}")
+            rows.append((sid, data.get("description", ""), data.get("source", {}).get("title", "")))
+        print(pd.DataFrame(rows, columns=["id", "description", "source"]).to_string(index=False))
     elif args.action == "show":
         print(builtin_text(args.id), end="")
+    elif args.action == "copy":
+        dest = copy_builtin(args.id, args.dest, overwrite=args.force)
+        print(f"wrote {dest}; run it with: carepath run {dest}")
     else:
+        from .run import check_outputs
+
         sc = load(args.file)
-        for name in sc.variants:
-            sc.variant(name)
+        check_outputs(sc)
         print(
             f"{args.file}: valid ({len(sc.pathway)} steps, variants: {', '.join(sc.variant_names)})"
         )

@@ -225,6 +225,7 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
     for name, st in sc.pathway.items():
         s = _core.StepSpec()
         s.name = name
+        s.hourly = name in sc.results.hourly
         where = f"pathway.{name}"
         for key, target in (
             ("on_renege", st.on_renege),
@@ -254,6 +255,10 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
         elif st.delay is not None:
             s.kind = _core.StepKind.DELAY
             s.duration = add_dist(st.delay)
+        elif st.wait_until is not None:
+            s.kind = _core.StepKind.DELAY
+            hours = [time_of_day_hours(t) for t in st.wait_until.at]
+            s.until = _cycle(_weekly(st.wait_until.days, hours), sc)
         elif st.book is not None:
             s.kind = _core.StepKind.BOOK
             s.book = book_index[st.book]
@@ -262,6 +267,8 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
             s.slot_types = sum(1 << type_names.index(t) for t in allowed)
             if st.dna is not None:
                 s.dna = add_expr(str(st.dna), f"{where}.dna")
+            if st.not_before is not None:
+                s.not_before = add_dist(st.not_before)
             s.over, s.over_labels = _thresholds(over.get(f"appointment_wait.{name}", []), to_days)
         elif st.release is not None:
             s.kind = _core.StepKind.RELEASE

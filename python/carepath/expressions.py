@@ -12,6 +12,8 @@ Python, so an expression means what Python would compute.
 from __future__ import annotations
 
 import ast
+import difflib
+import re
 from dataclasses import dataclass, field
 
 from .errors import ScenarioError
@@ -48,8 +50,24 @@ class CompiledExpression:
         self.emit(CONST, len(self.consts) - 1)
 
 
-def compile_expression(text: str, attributes: list[str], where: str) -> CompiledExpression:
+def _dotted(node: ast.AST) -> str | None:
+    """``a.b.c`` as one name, or None if ``node`` is not a chain of names."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        head = _dotted(node.value)
+        return None if head is None else f"{head}.{node.attr}"
+    return None
+
+
+def compile_expression(
+    text: str, attributes: list[str], where: str, *, dotted: bool = False
+) -> CompiledExpression:
     """Compile ``text`` over the named ``attributes``.
+
+    With ``dotted``, names may contain dots (``slots.routine.used``), and any
+    name may be quoted in backticks (```wait.see.mean[urgent=1]```): derived
+    metrics name metrics this way.
 
     Raises
     ------
@@ -65,12 +83,26 @@ def compile_expression(text: str, attributes: list[str], where: str) -> Compiled
         raise fail("empty")
     if len(text) > MAX_LENGTH:
         raise fail(f"longer than {MAX_LENGTH} characters")
+    body = text.strip()
+    aliases: dict[str, str] = {}
+    if dotted:  # `wait.see.mean[urgent=1]`: any metric name, quoted
+        quoted = re.findall(r"`([^`]+)`", body)
+        for i, name in enumerate(quoted):
+            body = body.replace(f"`{name}`", f"__quoted_{i}", 1)
+        aliases = {f"__quoted_{i}": name for i, name in enumerate(quoted)}
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(body, mode="eval")
     except SyntaxError as err:
         raise fail(f"syntax error ({err.msg})") from None
     out = CompiledExpression(text=text)
     index = {name: i for i, name in enumerate(attributes)}
+
+    def unknown(name: str) -> str:
+        if dotted:
+            hint = difflib.get_close_matches(name, attributes, n=1)
+            return f"unknown metric '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
+        known = ", ".join(attributes) or "none declared"
+        return f"unknown attribute '{name}' (attributes: {known})"
 
     def visit(node: ast.AST) -> None:
         if isinstance(node, ast.Constant):
@@ -78,11 +110,12 @@ def compile_expression(text: str, attributes: list[str], where: str) -> Compiled
                 out.const(float(node.value))
                 return
             raise fail(f"only numbers and True/False are allowed, got {node.value!r}")
-        if isinstance(node, ast.Name):
-            if node.id not in index:
-                known = ", ".join(attributes) or "none declared"
-                raise fail(f"unknown attribute '{node.id}' (attributes: {known})")
-            out.emit(ATTR, index[node.id])
+        name = _dotted(node) if dotted else node.id if isinstance(node, ast.Name) else None
+        name = aliases.get(name or "", name)
+        if name is not None:
+            if name not in index:
+                raise fail(unknown(name))
+            out.emit(ATTR, index[name])
             return
         if isinstance(node, ast.UnaryOp):
             visit(node.operand)

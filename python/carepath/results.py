@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .io import atomic_path
+
+if TYPE_CHECKING:
+    from .scenario.targets import Target
 
 ID_COLUMNS = ("variant", "replication")
 
@@ -43,12 +47,17 @@ class Results:
         The scenario's name.
     seed
         The seed of the run; every variant used it (common random numbers).
+    time_unit
+        The unit of times (waits, system time); appointment waits are in days.
+    target_specs
+        The scenario's published figures (its ``targets:``), for :meth:`targets`.
     """
 
     per_replication: pd.DataFrame
     scenario: str
     seed: int
     time_unit: str = "hours"
+    target_specs: tuple[Target, ...] = ()
 
     @property
     def variants(self) -> list[str]:
@@ -60,7 +69,8 @@ class Results:
         """Metric names, in engine order."""
         return [c for c in self.per_replication.columns if c not in ID_COLUMNS]
 
-    def _values(self, variant: str) -> pd.DataFrame:
+    def values(self, variant: str) -> pd.DataFrame:
+        """One row per replication of ``variant``, one column per metric."""
         if variant not in self.variants:
             raise KeyError(
                 f"no variant '{variant}' in these results (have: {', '.join(self.variants)})"
@@ -85,7 +95,7 @@ class Results:
         """
         rows = []
         for variant in self.variants:
-            values = self._values(variant)
+            values = self.values(variant)
             for metric in self.metrics:
                 mean, sd, lo, hi, n = t_interval(values[metric].to_numpy(float), level)
                 rows.append((variant, metric, mean, sd, lo, hi, n))
@@ -105,7 +115,7 @@ class Results:
             Columns ``metric, mean_a, mean_b, diff, sd, ci_low, ci_high, n,
             rel_change`` (``diff / mean_a``).
         """
-        va, vb = self._values(a), self._values(b)
+        va, vb = self.values(a), self.values(b)
         shared = [m for m in self.metrics if m in va and m in vb]
         rows = []
         for metric in shared:
@@ -130,6 +140,21 @@ class Results:
                 "rel_change",
             ],
         )
+
+    def targets(self, level: float = 0.95) -> pd.DataFrame:
+        """The scenario's targets: published figure beside the model's value.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per target: ``label, variant, kind, metric, change,
+            published, tolerance, model, ci_low, ci_high, n, met``.  ``met``
+            is True when the whole confidence interval lies within the
+            published value plus or minus its tolerance.
+        """
+        from .target_table import target_table
+
+        return target_table(self, list(self.target_specs), level)
 
     def to_parquet(self, path: str | os.PathLike[str]) -> None:
         """Write ``per_replication`` to Parquet atomically, with the run's metadata."""

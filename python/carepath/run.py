@@ -10,9 +10,12 @@ import pandas as pd
 
 from . import _core
 from .compile import compile_scenario
+from .derived import add_derived, check_formulas, window_constants
 from .errors import ScenarioError, SimulationError
 from .results import Results
 from .scenario import Scenario, load
+from .scenario.clock import UNIT_HOURS
+from .target_table import check_metrics
 
 
 def _require_int(name: str, value: Any) -> int:
@@ -21,12 +24,43 @@ def _require_int(name: str, value: Any) -> int:
     return value
 
 
+def check_outputs(sc: Scenario) -> None:
+    """Check, without running, that every variant compiles and that the derived
+    formulas and targets name metrics the run will have.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the variant and field of the first problem.
+    """
+    for name in sc.variant_names:
+        variant = sc.variant(name)
+        try:
+            try:
+                names = list(_core.Runner(compile_scenario(variant)).metric_names)
+            except ValueError as err:
+                raise ScenarioError("", str(err)) from None
+            constants = window(variant)
+            check_formulas(variant.results.derived, names, constants)
+            mine = [t for t in sc.targets if t.variant == name]
+            check_metrics(mine, [*names, *variant.results.derived])
+        except ScenarioError as err:
+            raise (err if name == "baseline" else err.within(f"variants.{name}")) from None
+
+
+def window(sc: Scenario) -> dict[str, float]:
+    """The observation window's length, for derived-metric formulas."""
+    return window_constants((sc.horizon - sc.warmup) * UNIT_HOURS[sc.time_unit] / 24)
+
+
 def run(
     scenario: Scenario | str | os.PathLike[str] | dict[str, Any],
     replications: int | None = None,
     seed: int | None = None,
     threads: int = 0,
     variants: Sequence[str] | None = None,
+    changes: dict[str, Any] | None = None,
+    horizon: float | str | None = None,
 ) -> Results:
     """Simulate a scenario's baseline and variants.
 
@@ -43,6 +77,13 @@ def run(
         Worker threads; 0 uses every core.
     variants
         Which to run, by name (``"baseline"`` included); default all.
+    changes
+        Parameters to change before running, by dotted path
+        (``{"resources.gp.capacity": 6, "arrivals[0].rate": 4.0}``); every
+        variant inherits them.  The file is not touched.
+    horizon
+        Simulated time to run (a number of time units or ``"8 weeks"``);
+        default the scenario's.  The warmup is kept.
 
     Returns
     -------
@@ -59,11 +100,14 @@ def run(
         On Ctrl-C, within a fraction of a second; nothing is returned.
     """
     sc = load(scenario)
-    overrides = {
+    overrides: dict[str, Any] = dict(changes or {})
+    overrides |= {
         name: _require_int(name, value)
         for name, value in (("replications", replications), ("seed", seed))
         if value is not None
     }
+    if horizon is not None:
+        overrides["horizon"] = horizon
     if overrides:  # the scenario model's own bounds apply to them
         sc = sc.with_changes(overrides)
     reps, root_seed = sc.replications, sc.seed
@@ -81,7 +125,8 @@ def run(
 
     frames = []
     for name in dict.fromkeys(names):
-        model = compile_scenario(sc.variant(name))
+        variant = sc.variant(name)
+        model = compile_scenario(variant)
         try:
             runner = _core.Runner(model)
         except ValueError as err:  # the Python checks should have caught it first
@@ -96,8 +141,15 @@ def run(
         frame = pd.DataFrame(values, columns=metric_names)
         frame.insert(0, "variant", name)
         frame.insert(1, "replication", range(reps))
-        frames.append(frame)
+        try:
+            frames.append(add_derived(frame, variant.results.derived, window(variant)))
+        except ScenarioError as err:
+            raise (err if name == "baseline" else err.within(f"variants.{name}")) from None
     per_replication = pd.concat(frames, ignore_index=True)
     return Results(
-        per_replication=per_replication, scenario=sc.name, seed=root_seed, time_unit=sc.time_unit
+        per_replication=per_replication,
+        scenario=sc.name,
+        seed=root_seed,
+        time_unit=sc.time_unit,
+        target_specs=tuple(sc.targets),
     )

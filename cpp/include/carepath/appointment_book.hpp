@@ -20,10 +20,11 @@ class AppointmentBook {
 public:
     void reset(const BookSpec& spec);
 
-    // Takes the earliest free slot that starts after `now`, is of a type in
-    // the mask `allowed`, and lies within its type's booking horizon.  Ties
-    // in time go to the type listed first.  False if there is none.
-    bool take(double now, std::uint64_t allowed, const CalendarClock& clock, BookedSlot& out);
+    // Takes the earliest free slot that starts after `now` and after
+    // `earliest`, is of a type in the mask `allowed`, and lies within its
+    // type's booking horizon (counted from now).  Ties in time go to the type
+    // listed first.  False if there is none.
+    bool take(double now, double earliest, std::uint64_t allowed, const CalendarClock& clock, BookedSlot& out);
     // Gives a taken slot back (its patient left before the appointment).
     void free(const BookedSlot& slot);
 

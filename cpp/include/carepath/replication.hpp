@@ -26,6 +26,12 @@ struct PatientStats {
     std::vector<std::uint64_t> exits;      // per outcome
 };
 
+// Entries into a step and reneges from it, per clock hour of the
+// observation window (`results.hourly`).
+struct HourlyCounts {
+    std::vector<std::uint32_t> entered, reneged;
+};
+
 // Everything a replication mutates.  A thread keeps one and reuses it, so
 // steady-state simulation allocates nothing.
 struct Workspace {
@@ -36,8 +42,10 @@ struct Workspace {
     std::vector<std::uint64_t> slots_used, slots_wasted;  // per book, slots in the window
     std::vector<std::uint64_t> next_shift_change;         // per resource
     std::vector<PatientStats> stats;  // [0] everyone, then one per class
+    std::vector<HourlyCounts> hourly;  // per `hourly` step
     std::vector<Stream> arrival_streams;  // per source
     std::vector<std::uint32_t> arrived;   // per source: ordinal of the next patient
+    std::vector<std::uint64_t> observed_arrivals;  // per source, in the observation window
     TimeWeighted in_system;
 };
 

@@ -17,7 +17,7 @@ namespace carepath {
 
 enum class StepKind : int {
     Seize = 0,         // queue for `resource`; with a duration, hold it that long and release
-    Delay = 1,         // wait `duration`, go to `next`
+    Delay = 1,         // wait `duration` (or until the next time in `until`), go to `next`
     BranchChance = 2,  // go to targets[i] with probability weights[i]
     BranchWhen = 3,    // go to the first targets[i] whose conditions[i] holds (-1 = otherwise)
     Exit = 4,          // leave with outcome `outcome`, releasing anything still held
@@ -27,6 +27,13 @@ enum class StepKind : int {
     Goto = 8,          // go to `next`
 };
 
+// A weekly (or any periodic) pattern: occurrence k is at
+// (k / n) * period + offsets[k % n].  period = 0: the offsets happen once.
+struct Cycle {
+    double period = 0.0;
+    std::vector<double> offsets;  // sorted, in [0, period) when periodic
+};
+
 enum class Preempt : int { None = 0, Resume = 1, Restart = 2 };
 
 struct StepSpec {
@@ -34,6 +41,7 @@ struct StepSpec {
     StepKind kind = StepKind::Exit;
     int resource = -1;
     int duration = -1;  // index into ModelSpec::distributions; -1 on a seize = hold until release
+    Cycle until;        // a delay with no duration waits for the next of these times
     int priority = -1;  // index into ModelSpec::expressions; -1 = priority 0
     int next = -1;
     std::vector<int> targets;
@@ -57,16 +65,12 @@ struct StepSpec {
     int dna = -1;                      // expression giving P(DNA); -1 = always attends
     int on_dna = -1;
     int on_full = -1;
+    int not_before = -1;  // distribution: the earliest slot the patient accepts, after now
     // thresholds for `<metric>.over_<label>` counts (waits in time units, appointment waits in days)
     std::vector<double> over;
     std::vector<std::string> over_labels;
-};
-
-// A weekly (or any periodic) pattern: occurrence k is at
-// (k / n) * period + offsets[k % n].  period = 0: the offsets happen once.
-struct Cycle {
-    double period = 0.0;
-    std::vector<double> offsets;  // sorted, in [0, period) when periodic
+    // count entries into this step (and reneges from it) by clock hour
+    bool hourly = false;
 };
 
 enum class SourceKind : int {

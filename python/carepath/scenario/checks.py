@@ -103,7 +103,7 @@ def _check_step(
         for j, t in enumerate(step.types or []):
             if t not in known:
                 raise ScenarioError(f"{where}.types[{j}]", _unknown("slot type", t, known))
-    for key in ("service", "delay", "patience"):
+    for key in ("service", "delay", "patience", "not_before"):
         dist = getattr(step, key)
         if dist is not None and dist.min_value() < 0 and dist.dist != "normal":
             raise ScenarioError(
@@ -159,6 +159,22 @@ def _check_results(sc: Scenario) -> None:
     for key in sc.results.over:
         if key not in known:
             raise ScenarioError(f"results.over.{key}", _unknown("metric", key, known))
+    countable = [n for n, s in sc.pathway.items() if s.seize or s.delay or s.book or s.wait_until]
+    for j, name in enumerate(sc.results.hourly):
+        if name not in countable:
+            raise ScenarioError(
+                f"results.hourly[{j}]",
+                _unknown("seize, delay, wait_until or book step", name, countable),
+            )
+    for j, target in enumerate(sc.targets):
+        if target.variant not in sc.variant_names:
+            raise ScenarioError(
+                f"targets[{j}].variant", _unknown("variant", target.variant, sc.variant_names)
+            )
+        if target.change != "none" and target.variant == "baseline":
+            raise ScenarioError(
+                f"targets[{j}].change", "a change is measured in a variant, not in the baseline"
+            )
 
 
 def class_values(sc: Scenario, attr: str) -> list[float] | None:

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from ..errors import ScenarioError
+from ..io import atomic_path
 from .model import Scenario
 from .validation import validate_data
 
@@ -51,6 +52,26 @@ def builtin_text(scenario_id: str) -> str:
             "", f"no built-in scenario '{scenario_id}' (built-ins: {', '.join(builtin_ids())})"
         )
     return resources.files(_BUILTIN_PACKAGE).joinpath(f"{scenario_id}.yaml").read_text("utf-8")
+
+
+def copy_builtin(scenario_id: str, dest: str | os.PathLike[str], overwrite: bool = False) -> Path:
+    """Write built-in scenario ``scenario_id`` to ``dest`` (a file, or a folder
+    to hold ``<id>.yaml``), atomically; returns the path written.
+
+    Raises
+    ------
+    ScenarioError
+        If the id is unknown, or ``dest`` exists and ``overwrite`` is false.
+    """
+    text = builtin_text(scenario_id)
+    path = Path(dest)
+    if path.is_dir():
+        path = path / f"{scenario_id}.yaml"
+    if path.exists() and not overwrite:
+        raise ScenarioError("", f"'{path}' exists; choose another name or pass --force")
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path
 
 
 def parse_yaml(text: str, source: str) -> Any:

@@ -19,6 +19,7 @@ from .clock import (
 )
 from .distributions import Distribution
 from .steps import Step
+from .targets import Target
 from .types import MAX_CAPACITY, Count, Name, NonNegative
 
 
@@ -153,11 +154,14 @@ class CalendarStart(BaseModel):
 
 
 class ResultOptions(BaseModel):
-    """Extra outputs: metrics by patient class, and counts over thresholds."""
+    """Extra outputs: metrics by patient class, counts over thresholds, counts
+    by clock hour at some steps, and derived metrics (formulas over metrics)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     by: list[str] = Field(default_factory=list)
     over: dict[str, Annotated[list[Duration], Field(min_length=1)]] = Field(default_factory=dict)
+    hourly: list[str] = Field(default_factory=list)
+    derived: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
 
 
 class Scenario(BaseModel):
@@ -186,6 +190,7 @@ class Scenario(BaseModel):
     arrivals: Annotated[list[Arrival], Field(min_length=1)]
     pathway: Annotated[dict[Name, Step], Field(min_length=1)]
     results: ResultOptions = ResultOptions()
+    targets: list[Target] = Field(default_factory=list)
     variants: dict[Name, dict[str, Any]] = Field(default_factory=dict)
 
     @model_validator(mode="before")
@@ -229,9 +234,9 @@ class Scenario(BaseModel):
         return ["baseline", *self.variants]
 
     def variant(self, name: str) -> Scenario:
-        """The scenario with variant ``name``'s patches applied (and no variants)."""
+        """The scenario with variant ``name``'s patches applied (no variants, no targets)."""
         if name == "baseline":
-            return self.model_copy(update={"variants": {}})
+            return self.model_copy(update={"variants": {}, "targets": []})
         if name not in self.variants:
             raise ScenarioError(
                 "variants", f"no variant '{name}' (have: {', '.join(self.variant_names)})"
@@ -239,7 +244,7 @@ class Scenario(BaseModel):
         from .patching import apply_patches
         from .validation import validate_data
 
-        data = self.model_dump(mode="python", exclude={"variants"}, exclude_none=True)
+        data = self.model_dump(mode="python", exclude={"variants", "targets"}, exclude_none=True)
         try:
             patched = apply_patches(data, self.variants[name])
             return validate_data(patched)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from ..errors import ScenarioError
 
 
 def _split(path: str) -> list[str]:
-    parts = path.split(".")
+    # arrivals[0].rate and arrivals.0.rate are the same path
+    parts = re.sub(r"\[(-?\d+)\]", r".\1", path).split(".")
     if not path or any(p == "" for p in parts):
         raise ScenarioError(
             path or "<empty>", "not a dotted path such as resources.clinician.capacity"
@@ -21,7 +23,8 @@ def apply_patches(data: dict[str, Any], patches: dict[str, Any]) -> dict[str, An
     """Return a deep copy of ``data`` with each ``path: value`` of ``patches`` set.
 
     Intermediate keys must exist; the last key may be new in a mapping (a new
-    resource, say).  List items are addressed by index (``arrivals.0.rate``).
+    resource, say).  List items are addressed by index: ``arrivals[0].rate``
+    or ``arrivals.0.rate``.
     """
     out = copy.deepcopy(data)
     for path, value in patches.items():

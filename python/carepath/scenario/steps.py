@@ -4,12 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from .clock import WEEKDAYS, TimeOfDay, Weekdays
 from .distributions import Distribution
 from .types import MAX_CAPACITY, Count
 
-ACTIONS = ("seize", "delay", "branch", "book", "set", "release", "goto", "exit")
+ACTIONS = ("seize", "delay", "wait_until", "branch", "book", "set", "release", "goto", "exit")
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+class WaitUntil(BaseModel):
+    """The next of some times of day (``at``) on ``days``: "call back at 08:00"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    at: Annotated[list[TimeOfDay], BeforeValidator(_one_or_many), Field(min_length=1)]
+    days: Weekdays = list(WEEKDAYS)
 
 
 class BranchArm(BaseModel):
@@ -55,14 +75,15 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
         "then",
     ),
     "delay": ("patience", "on_renege", "then"),
+    "wait_until": ("then",),
     "branch": (),
     "exit": (),
     "release": ("then",),
     "set": ("then",),
     "goto": (),
-    "book": ("types", "dna", "on_dna", "on_full", "patience", "on_renege", "then"),
+    "book": ("types", "not_before", "dna", "on_dna", "on_full", "patience", "on_renege", "then"),
 }
-_NEEDS_THEN = ("seize", "delay", "release", "set", "book")
+_NEEDS_THEN = ("seize", "delay", "wait_until", "release", "set", "book")
 _PAIRS = (("patience", "on_renege"), ("max_queue", "on_balk"), ("dna", "on_dna"))
 
 
@@ -76,7 +97,8 @@ class Step(BaseModel):
     """A pathway step: exactly one action, its options, and (mostly) a ``then``.
 
     Actions: ``seize`` a resource (with ``service``; without one the patient
-    holds the resource until a ``release``), ``delay``, ``branch``, ``book``
+    holds the resource until a ``release``), ``delay``, ``wait_until`` the
+    next of some times of day, ``branch``, ``book``
     an appointment slot, ``set`` attributes, ``release`` a held resource,
     ``goto`` another step, ``exit`` with an outcome.  See
     docs/scenario-format.md for each option.
@@ -92,6 +114,7 @@ class Step(BaseModel):
     max_queue: Annotated[Count, Field(ge=0, le=MAX_CAPACITY)] | None = None
     on_balk: str | None = None
     delay: Distribution | None = None
+    wait_until: WaitUntil | None = None
     patience: Distribution | None = None
     on_renege: str | None = None
     branch: Annotated[list[BranchArm], Field(min_length=1)] | None = None
@@ -100,6 +123,7 @@ class Step(BaseModel):
     goto: str | None = None
     book: str | None = None
     types: Annotated[list[str], Field(min_length=1)] | None = None
+    not_before: Distribution | None = None
     dna: Annotated[float, Field(ge=0, le=1)] | str | None = None
     on_dna: str | None = None
     on_full: str | None = None

@@ -47,7 +47,8 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
         Shift,
         Timetable,
     )
-    from .steps import BranchArm, Step
+    from .steps import BranchArm, Step, WaitUntil
+    from .targets import Target
 
     parent = loc[:-1]
     if not parent:
@@ -63,7 +64,10 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
         ("pathway", 4): BranchArm,
         ("start", 1): CalendarStart,
         ("results", 1): ResultOptions,
+        ("targets", 2): Target,
     }
+    if head == "pathway" and depth == 3 and parent[2] == "wait_until":
+        return list(WaitUntil.model_fields)
     if head == "arrivals" and depth == 3:
         kinds = {"profile": Profile, "schedule": Timetable, "backlog": Backlog}
         if parent[2] in kinds:

@@ -1,0 +1,112 @@
+"""Derived metrics: formulas over a replication's metrics (``results.derived``).
+
+A derived metric such as ``appointments_per_day: (slots.same_day.used +
+slots.routine.used) / 40`` is computed replication by replication, so it has
+a confidence interval and a paired comparison like any engine metric.  The
+formula language is the one of priorities and branch conditions, with metric
+names (dotted) in place of attributes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import expressions as ex
+from .errors import ScenarioError
+
+_BINARY = {
+    ex._BINARY[k]: f
+    for k, f in (
+        (ex.ast.Add, np.add),
+        (ex.ast.Sub, np.subtract),
+        (ex.ast.Mult, np.multiply),
+        (ex.ast.Div, np.divide),
+        (ex.ast.Mod, np.mod),
+        (ex.ast.Pow, np.power),
+    )
+}
+_COMPARE = {
+    ex._COMPARE[k]: f
+    for k, f in (
+        (ex.ast.Lt, np.less),
+        (ex.ast.LtE, np.less_equal),
+        (ex.ast.Gt, np.greater),
+        (ex.ast.GtE, np.greater_equal),
+        (ex.ast.Eq, np.equal),
+        (ex.ast.NotEq, np.not_equal),
+    )
+}
+
+
+def _evaluate(program: ex.CompiledExpression, columns: list[np.ndarray]) -> np.ndarray:
+    """Run a postfix program on whole columns (the engine runs it per patient)."""
+    stack: list[np.ndarray] = []
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for op, arg in zip(program.ops, program.args):
+            if op == ex.CONST:
+                stack.append(np.full(len(columns[0]), program.consts[arg]))
+            elif op == ex.ATTR:
+                stack.append(columns[arg])
+            elif op == ex.NEG:
+                stack.append(-stack.pop())
+            elif op == ex.NOT:
+                stack.append((stack.pop() == 0).astype(float))
+            elif op == ex.SELECT:
+                no, yes, cond = stack.pop(), stack.pop(), stack.pop()
+                stack.append(np.where(cond != 0, yes, no))
+            else:
+                b, a = stack.pop(), stack.pop()
+                if op in _BINARY:
+                    stack.append(_BINARY[op](a, b))
+                elif op in _COMPARE:
+                    stack.append(_COMPARE[op](a, b).astype(float))
+                elif op == ex.AND:  # Python's `a and b`: a if a is false, else b
+                    stack.append(np.where(a == 0, a, b))
+                else:
+                    stack.append(np.where(a != 0, a, b))
+    return stack[0]
+
+
+def window_constants(window_days: float) -> dict[str, float]:
+    """Names a formula may use for the observation window (warmup to horizon)."""
+    return {"window.days": window_days, "window.weeks": window_days / 7}
+
+
+def add_derived(
+    frame: pd.DataFrame, formulas: dict[str, str], constants: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """``frame`` with a column per derived metric, in the order given.
+
+    A formula may name engine metrics, derived metrics defined above it and
+    ``constants`` (such as ``window.days``, from :func:`window_constants`).
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``results.derived.<name>`` if a formula names an unknown metric.
+    """
+    constants = constants or {}
+    metrics = [c for c in frame.columns if c not in ("variant", "replication")]
+    check_formulas(formulas, metrics, constants)
+    columns = {m: frame[m].to_numpy(float) for m in metrics}
+    columns |= {k: np.full(len(frame), v) for k, v in constants.items()}
+    derived = {}
+    for name, formula in formulas.items():
+        known = list(columns)
+        program = ex.compile_expression(formula, known, f"results.derived.{name}", dotted=True)
+        values = _evaluate(program, [columns[m] for m in known])
+        columns[name] = derived[name] = np.broadcast_to(values, (len(frame),)).astype(float)
+    return pd.concat([frame, pd.DataFrame(derived, index=frame.index)], axis=1)
+
+
+def check_formulas(
+    formulas: dict[str, str], metric_names: list[str], constants: dict[str, float] | None = None
+) -> None:
+    """Check every formula against the engine's metric names, without running."""
+    known = [*metric_names, *(constants or {})]
+    for name, formula in formulas.items():
+        if name in known:
+            raise ScenarioError(f"results.derived.{name}", "is already a metric's name")
+        ex.compile_expression(formula, known, f"results.derived.{name}", dotted=True)
+        known.append(name)

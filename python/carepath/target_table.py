@@ -1,0 +1,103 @@
+"""Holding a run to its scenario's published figures: the target table."""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .errors import ScenarioError
+from .results import t_interval
+
+if TYPE_CHECKING:
+    from .results import Results
+    from .scenario.targets import Target
+
+COLUMNS = [
+    "label",
+    "variant",
+    "kind",
+    "metric",
+    "change",
+    "published",
+    "tolerance",
+    "model",
+    "ci_low",
+    "ci_high",
+    "n",
+    "met",
+]
+
+
+def ratio_interval(a: np.ndarray, b: np.ndarray, level: float) -> tuple[float, float, float, int]:
+    """``mean(b) / mean(a) - 1`` over paired replications, with a delta-method interval.
+
+    The ratio of means is linearised through ``d_i = b_i - R a_i``, whose mean
+    is zero at the estimate; its spread gives the standard error of ``R``.
+    """
+    keep = ~(np.isnan(a) | np.isnan(b))
+    a, b = a[keep], b[keep]
+    n = int(a.size)
+    if n == 0 or a.mean() == 0:
+        return (np.nan, np.nan, np.nan, n)
+    ratio = float(b.mean() / a.mean())
+    if n == 1:
+        return (ratio - 1, np.nan, np.nan, 1)
+    _, _, lo, hi, _ = t_interval(b - ratio * a, level)
+    scale = float(a.mean())
+    return (ratio - 1, ratio + lo / scale - 1, ratio + hi / scale - 1, n)
+
+
+def check_metrics(targets: list[Target], known: list[str]) -> None:
+    """Raise a ScenarioError naming the first target whose metric is not in ``known``."""
+    for j, t in enumerate(targets):
+        if t.metric not in known:
+            hint = difflib.get_close_matches(t.metric, known, n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+            raise ScenarioError(f"targets[{j}].metric", f"unknown metric '{t.metric}'{suggestion}")
+
+
+def _estimate(res: Results, t: Target, level: float) -> tuple[float, float, float, int]:
+    if t.variant not in res.variants or (t.change != "none" and "baseline" not in res.variants):
+        return (np.nan, np.nan, np.nan, 0)  # a run of some variants only
+    b = res.values(t.variant)[t.metric].to_numpy(float)
+    if t.change == "none":
+        mean, _, lo, hi, n = t_interval(b, level)
+        return (mean, lo, hi, n)
+    a = res.values("baseline")[t.metric].to_numpy(float)
+    if t.change == "relative":
+        return ratio_interval(a, b, level)
+    mean, _, lo, hi, n = t_interval(b - a, level)
+    return (mean, lo, hi, n)
+
+
+def _met(t: Target, lo: float, hi: float) -> bool | None:
+    if t.kind == "report" or np.isnan(lo) or np.isnan(hi):
+        return None
+    if t.expect == "lower":
+        return bool(hi < 0)
+    if t.expect == "higher":
+        return bool(lo > 0)
+    assert t.value is not None and t.tolerance is not None
+    return bool(t.value - t.tolerance <= lo and hi <= t.value + t.tolerance)
+
+
+def target_table(res: Results, targets: list[Target], level: float = 0.95) -> pd.DataFrame:
+    """Each target's published figure beside the model's estimate and interval.
+
+    ``met`` is True when the whole ``level`` confidence interval lies within
+    the published value plus or minus its tolerance (for ``expect``: when the
+    interval of the change is clear of zero on the expected side); None for
+    report-only targets and variants not run.
+    """
+    check_metrics(targets, res.metrics)
+    rows = []
+    for t in targets:
+        est, lo, hi, n = _estimate(res, t, level)
+        published = t.value if t.expect is None else t.expect
+        met = _met(t, lo, hi)
+        rows.append((t.label, t.variant, t.kind, t.metric, t.change, published, t.tolerance))
+        rows[-1] += (est, lo, hi, n, met)
+    return pd.DataFrame(rows, columns=COLUMNS)
