@@ -134,3 +134,58 @@ def test_ctrl_c_raises_keyboard_interrupt_in_python():
     finally:
         timer.cancel()
         signal.signal(signal.SIGINT, previous)
+
+
+def test_set_changes_a_parameter_like_a_variant(capsys):
+    """--set resources.clinician.capacity=6 on the baseline gives the six_clinicians numbers."""
+    args = ["run", "mm5", "-n", "3", "--json", "--horizon", "3000"]
+    assert main([*args, "--variant", "six_clinicians"]) == 0
+    variant = {r["metric"]: r["mean"] for r in json.loads(capsys.readouterr().out)}
+    assert main([*args, "--variant", "baseline", "--set", "resources.clinician.capacity=6"]) == 0
+    changed = {r["metric"]: r["mean"] for r in json.loads(capsys.readouterr().out)}
+    assert changed == variant
+
+
+def test_set_errors_name_the_path(capsys):
+    assert main(["run", "mm5", "--set", "arrivals[0].rate=-3"]) == 2
+    assert "arrivals[0].rate: must be > 0, got -3" in capsys.readouterr().err
+    assert main(["run", "mm5", "--set", "resources.clinician.capacity"]) == 2
+    assert "--set: expected PATH=VALUE" in capsys.readouterr().err
+
+
+def test_run_with_targets_prints_the_target_table(capsys):
+    assert main(["run", "smart-triage", "-n", "3", "--horizon", "8 weeks"]) == 0
+    out = capsys.readouterr().out
+    assert "published figures against the model, 3 replications" in out
+    assert "calls in the peak hour" in out and "-47% ± 7 pp" in out
+    assert "targets met" in out
+
+
+def test_scenarios_list_shows_id_description_and_source(capsys):
+    assert main(["scenarios", "list"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("smart-triage"))
+    assert "AI triage" in line and "evaluation" in line
+
+
+def test_scenarios_copy_then_validate_and_no_overwrite(tmp_path, capsys):
+    assert main(["scenarios", "copy", "smart-triage", str(tmp_path)]) == 0
+    dest = tmp_path / "smart-triage.yaml"
+    assert dest.read_text() == cp.scenario.builtin_text("smart-triage")
+    capsys.readouterr()
+    assert main(["scenarios", "copy", "smart-triage", str(dest)]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert main(["scenarios", "copy", "mm5", str(dest), "--force"]) == 0
+    assert main(["scenarios", "validate", str(dest)]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["smart-triage.yaml"]
+
+
+def test_scenarios_validate_checks_target_metrics(tmp_path, capsys):
+    data = yaml.safe_load(cp.scenario.builtin_text("mm5"))
+    data["targets"] = [{"label": "w", "metric": "wait.see_clinican.mean", "kind": "report"}]
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert main(["scenarios", "validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "targets[0].metric: unknown metric 'wait.see_clinican.mean'" in err
+    assert "did you mean 'wait.see_clinician.mean'" in err

@@ -1,0 +1,51 @@
+"""The built-in scenario library: every scenario meets its published figures."""
+
+from __future__ import annotations
+
+import pytest
+
+import carepath as cp
+from carepath.run import check_outputs
+
+WITH_TARGETS = [sid for sid in cp.builtin_ids() if cp.load(sid).targets]
+
+
+def test_library_has_the_readme_scenario():
+    assert "smart-triage" in WITH_TARGETS
+
+
+@pytest.mark.parametrize("scenario_id", cp.builtin_ids())
+def test_every_builtin_validates_and_names_real_metrics(scenario_id):
+    sc = cp.load(scenario_id)
+    assert sc.description and sc.source.get("title"), "a built-in says what it is and its source"
+    check_outputs(sc)
+
+
+@pytest.mark.parametrize("scenario_id", WITH_TARGETS)
+def test_builtin_meets_every_target_at_default_settings(scenario_id):
+    """What `carepath run ID` prints: each figure's whole 95% CI within its tolerance."""
+    res = cp.run(scenario_id, threads=0)
+    table = res.targets()
+    checked = table[table["kind"] != "report"]
+    assert len(checked) > 0
+    missed = checked[checked["met"] != True]  # noqa: E712 (None is 'not met' too)
+    assert missed.empty, (
+        "\n"
+        + missed[
+            ["label", "variant", "published", "tolerance", "model", "ci_low", "ci_high"]
+        ].to_string()
+    )
+    # the interval is well inside the tolerance, not just inside it
+    for _, row in checked.iterrows():
+        if row["tolerance"] is not None and row["tolerance"] == row["tolerance"]:
+            assert row["ci_high"] - row["ci_low"] < row["tolerance"] * 2 * 0.75
+
+
+def test_predicted_targets_come_from_the_variant_not_the_baseline():
+    """A predict target compares the variant with the baseline run on the same patients."""
+    sc = cp.load("smart-triage")
+    predicted = [t for t in sc.targets if t.kind == "predict"]
+    assert predicted and all(t.variant != "baseline" for t in predicted)
+    res = cp.run(sc, replications=3, variants=["baseline"])
+    table = res.targets()
+    assert table.loc[table["kind"] == "predict", "met"].isna().all()  # nothing to compare
