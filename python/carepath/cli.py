@@ -11,8 +11,6 @@ import json
 import sys
 from collections.abc import Sequence
 
-import pandas as pd
-
 from . import __version__
 from .errors import ScenarioError, SimulationError
 from .scenario import builtin_ids, builtin_text, load
@@ -192,7 +190,9 @@ def _scenarios(args: argparse.Namespace) -> int:
         for sid in builtin_ids():
             data = parse_yaml(builtin_text(sid), f"{sid}.yaml")
             rows.append((sid, data.get("description", ""), data.get("source", {}).get("title", "")))
-        print(pd.DataFrame(rows, columns=["id", "description", "source"]).to_string(index=False))
+        widths = [max(len(r[i]) for r in [("id", "description", ""), *rows]) for i in (0, 1)]
+        for sid, description, title in [("id", "description", "source"), *rows]:
+            print(f"{sid:<{widths[0]}}  {description:<{widths[1]}}  {title}".rstrip())
     elif args.action == "show":
         print(builtin_text(args.id), end="")
     elif args.action == "copy":
