@@ -9,34 +9,30 @@ names (dotted) in place of attributes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
 from . import expressions as ex
 from .errors import ScenarioError
 
-_BINARY = {
-    ex._BINARY[k]: f
-    for k, f in (
-        (ex.ast.Add, np.add),
-        (ex.ast.Sub, np.subtract),
-        (ex.ast.Mult, np.multiply),
-        (ex.ast.Div, np.divide),
-        (ex.ast.Mod, np.mod),
-        (ex.ast.Pow, np.power),
-    )
+_NUMPY = {
+    ex.ast.Add: np.add,
+    ex.ast.Sub: np.subtract,
+    ex.ast.Mult: np.multiply,
+    ex.ast.Div: np.divide,
+    ex.ast.Mod: np.mod,
+    ex.ast.Pow: np.power,
+    ex.ast.Lt: np.less,
+    ex.ast.LtE: np.less_equal,
+    ex.ast.Gt: np.greater,
+    ex.ast.GtE: np.greater_equal,
+    ex.ast.Eq: np.equal,
+    ex.ast.NotEq: np.not_equal,
 }
-_COMPARE = {
-    ex._COMPARE[k]: f
-    for k, f in (
-        (ex.ast.Lt, np.less),
-        (ex.ast.LtE, np.less_equal),
-        (ex.ast.Gt, np.greater),
-        (ex.ast.GtE, np.greater_equal),
-        (ex.ast.Eq, np.equal),
-        (ex.ast.NotEq, np.not_equal),
-    )
-}
+# Opcode -> ufunc for every binary operator and comparison of the engine.
+_UFUNCS = {code: _NUMPY[node] for node, code in {**ex._BINARY, **ex._COMPARE}.items()}
 
 
 def _evaluate(program: ex.CompiledExpression, columns: list[np.ndarray]) -> np.ndarray:
@@ -57,10 +53,8 @@ def _evaluate(program: ex.CompiledExpression, columns: list[np.ndarray]) -> np.n
                 stack.append(np.where(cond != 0, yes, no))
             else:
                 b, a = stack.pop(), stack.pop()
-                if op in _BINARY:
-                    stack.append(_BINARY[op](a, b))
-                elif op in _COMPARE:
-                    stack.append(_COMPARE[op](a, b).astype(float))
+                if op in _UFUNCS:
+                    stack.append(_UFUNCS[op](a, b).astype(float))
                 elif op == ex.AND:  # Python's `a and b`: a if a is false, else b
                     stack.append(np.where(a == 0, a, b))
                 else:
@@ -71,6 +65,18 @@ def _evaluate(program: ex.CompiledExpression, columns: list[np.ndarray]) -> np.n
 def window_constants(window_days: float) -> dict[str, float]:
     """Names a formula may use for the observation window (warmup to horizon)."""
     return {"window.days": window_days, "window.weeks": window_days / 7}
+
+
+def _compiled(
+    formulas: dict[str, str], known: list[str]
+) -> Iterator[tuple[str, ex.CompiledExpression]]:
+    """Each formula compiled over ``known`` plus the derived names before it."""
+    known = list(known)
+    for name, formula in formulas.items():
+        if name in known:
+            raise ScenarioError(f"results.derived.{name}", "is already a metric's name")
+        yield name, ex.compile_expression(formula, known, f"results.derived.{name}", dotted=True)
+        known.append(name)
 
 
 def add_derived(
@@ -88,15 +94,14 @@ def add_derived(
     """
     constants = constants or {}
     metrics = [c for c in frame.columns if c not in ("variant", "replication")]
-    check_formulas(formulas, metrics, constants)
-    columns = {m: frame[m].to_numpy(float) for m in metrics}
-    columns |= {k: np.full(len(frame), v) for k, v in constants.items()}
+    # in the order of the names the formulas are compiled over
+    columns = [frame[m].to_numpy(float) for m in metrics]
+    columns += [np.full(len(frame), v) for v in constants.values()]
     derived = {}
-    for name, formula in formulas.items():
-        known = list(columns)
-        program = ex.compile_expression(formula, known, f"results.derived.{name}", dotted=True)
-        values = _evaluate(program, [columns[m] for m in known])
-        columns[name] = derived[name] = np.broadcast_to(values, (len(frame),)).astype(float)
+    for name, program in _compiled(formulas, [*metrics, *constants]):
+        values = np.broadcast_to(_evaluate(program, columns), (len(frame),)).astype(float)
+        columns.append(values)
+        derived[name] = values
     return pd.concat([frame, pd.DataFrame(derived, index=frame.index)], axis=1)
 
 
@@ -104,9 +109,5 @@ def check_formulas(
     formulas: dict[str, str], metric_names: list[str], constants: dict[str, float] | None = None
 ) -> None:
     """Check every formula against the engine's metric names, without running."""
-    known = [*metric_names, *(constants or {})]
-    for name, formula in formulas.items():
-        if name in known:
-            raise ScenarioError(f"results.derived.{name}", "is already a metric's name")
-        ex.compile_expression(formula, known, f"results.derived.{name}", dotted=True)
-        known.append(name)
+    for _ in _compiled(formulas, [*metric_names, *(constants or {})]):
+        pass

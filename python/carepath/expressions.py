@@ -111,7 +111,8 @@ def compile_expression(
                 return
             raise fail(f"only numbers and True/False are allowed, got {node.value!r}")
         name = _dotted(node) if dotted else node.id if isinstance(node, ast.Name) else None
-        name = aliases.get(name or "", name)
+        if name in aliases:
+            name = aliases[name]
         if name is not None:
             if name not in index:
                 raise fail(unknown(name))

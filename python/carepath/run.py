@@ -24,6 +24,11 @@ def _require_int(name: str, value: Any) -> int:
     return value
 
 
+def _in_variant(err: ScenarioError, name: str) -> ScenarioError:
+    """The error located in variant ``name`` (as is for the baseline)."""
+    return err if name == "baseline" else err.within(f"variants.{name}")
+
+
 def check_outputs(sc: Scenario) -> None:
     """Check, without running, that every variant compiles and that the derived
     formulas and targets name metrics the run will have.
@@ -45,7 +50,7 @@ def check_outputs(sc: Scenario) -> None:
             mine = [t for t in sc.targets if t.variant == name]
             check_metrics(mine, [*names, *variant.results.derived])
         except ScenarioError as err:
-            raise (err if name == "baseline" else err.within(f"variants.{name}")) from None
+            raise _in_variant(err, name) from None
 
 
 def window(sc: Scenario) -> dict[str, float]:
@@ -130,9 +135,7 @@ def run(
         try:
             runner = _core.Runner(model)
         except ValueError as err:  # the Python checks should have caught it first
-            raise ScenarioError(
-                f"variants.{name}" if name != "baseline" else "", str(err)
-            ) from None
+            raise _in_variant(ScenarioError("", str(err)), name) from None
         try:
             metric_names, values = runner.run(reps, root_seed, n_threads)
         except RuntimeError as err:
@@ -144,7 +147,7 @@ def run(
         try:
             frames.append(add_derived(frame, variant.results.derived, window(variant)))
         except ScenarioError as err:
-            raise (err if name == "baseline" else err.within(f"variants.{name}")) from None
+            raise _in_variant(err, name) from None
     per_replication = pd.concat(frames, ignore_index=True)
     return Results(
         per_replication=per_replication,
