@@ -170,3 +170,44 @@ def test_bad_clock_steps_name_the_field(change, message):
     with pytest.raises(ScenarioError) as err:
         cp.load(data)
     assert message in str(err.value)
+
+
+def test_occupancy_by_hand_and_by_littles_law():
+    """Patients at t = 1, 2 and 4 h each spend 3 h in a delay step; window [0, 10]:
+    occupancy is (3 + 3 + 3) / 10.  A seize step counts its queue and its service."""
+    res = cp.run(
+        scenario(
+            {
+                "stay": {"delay": {"dist": "fixed", "value": 3}, "then": "see"},
+                "see": {"seize": "gp", "service": {"dist": "fixed", "value": 2}, "then": "out"},
+                "out": {"exit": "done"},
+            },
+            [{"name": "a", "schedule": {"times": [1.0, 2.0, 4.0]}, "start": "stay"}],
+            resources={"gp": {"capacity": 1}},
+            horizon=10.0,
+            replications=1,
+            results={"occupancy": ["stay", "see"]},
+        )
+    )
+    assert only(res, "occupancy.stay.mean") == pytest.approx(9 / 10)
+    # at `see` from 4-6, 5-8 (queued 5-6) and 7-10: 2 + 3 + 3 time units
+    assert only(res, "occupancy.see.mean") == pytest.approx(8 / 10)
+
+
+def test_occupancy_of_a_poisson_stream_is_rate_times_stay():
+    """Little's law: Poisson(2) arrivals staying a mean 3 give 6 at the step."""
+    res = cp.run(
+        scenario(
+            {
+                "stay": {"delay": {"dist": "exponential", "mean": 3}, "then": "out"},
+                "out": {"exit": "done"},
+            },
+            [{"name": "a", "rate": 2.0, "start": "stay"}],
+            horizon=2000.0,
+            warmup=50.0,
+            replications=10,
+            results={"occupancy": ["stay"]},
+        )
+    )
+    row = res.summary().set_index("metric").loc["occupancy.stay.mean"]
+    assert row["ci_low"] <= 6.0 <= row["ci_high"]

@@ -49,3 +49,15 @@ def test_predicted_targets_come_from_the_variant_not_the_baseline():
     res = cp.run(sc, replications=3, variants=["baseline"])
     table = res.targets()
     assert table.loc[table["kind"] == "predict", "met"].isna().all()  # nothing to compare
+
+
+def test_discharge_to_assess_variants_keep_their_sign_and_ranking_across_seeds():
+    """The card's acceptance: every variant lowers delayed bed days, in the same order
+    whatever the seed."""
+    rankings = set()
+    for seed in (2023, 7, 11):
+        table = cp.run("discharge-to-assess", seed=seed).targets()
+        changes = table[table["change"] == "relative"].set_index("variant")["model"]
+        assert (changes < 0).all(), changes
+        rankings.add(tuple(changes.sort_values().index))
+    assert len(rankings) == 1, rankings

@@ -50,7 +50,9 @@ def test_derived_metrics_are_formulas_per_replication():
                 "twice": "busy_per_arrival * 2",
                 "window": "window.days",
                 "quoted": "`wait.see.mean` + 1",
-            }
+                "cost": "arrivals * unit_cost",
+            },
+            "constants": {"unit_cost": 125.5},
         }
     )
     res = cp.run(data)
@@ -59,6 +61,10 @@ def test_derived_metrics_are_formulas_per_replication():
     np.testing.assert_allclose(per["twice"], 2 * per["busy_per_arrival"])
     np.testing.assert_allclose(per["window"], 1800 / 24)
     np.testing.assert_allclose(per["quoted"], per["wait.see.mean"] + 1)
+    np.testing.assert_allclose(per["cost"], per["arrivals"] * 125.5)
+    cheaper = cp.Scenario.model_validate(data).with_changes({"results.constants.unit_cost": 1})
+    changed = cp.run(cheaper)
+    np.testing.assert_allclose(changed.per_replication["cost"], per["arrivals"])
 
 
 @pytest.mark.parametrize(
@@ -71,11 +77,13 @@ def test_derived_metrics_are_formulas_per_replication():
         ),
         ({"arrivals": "1"}, "results.derived.arrivals: is already a metric's name"),
         ({"x": "arrivals +"}, "results.derived.x: invalid expression"),
+        ({"x": "arrivals", "constants": {"arrivals": 1}}, "results.constants.arrivals: is already"),
     ],
 )
 def test_bad_derived_formulas_name_the_field(derived, message):
+    constants = derived.pop("constants", {})
     with pytest.raises(ScenarioError) as err:
-        cp.run(with_(results={"derived": derived}), replications=2)
+        cp.run(with_(results={"derived": derived, "constants": constants}), replications=2)
     assert message in str(err.value)
 
 

@@ -130,6 +130,7 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     wait_index.assign(n_steps, -1);
     appointment_index.assign(n_steps, -1);
     hourly_index.assign(n_steps, -1);
+    occupancy_index.assign(n_steps, -1);
     auto check_step = [&](int target, const std::string& where, const char* what) {
         check_index(target, n_steps, where, what);
     };
@@ -140,6 +141,11 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
             if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book)
                 invalid(where, "only seize, delay and book steps are counted by hour");
             hourly_index[i] = static_cast<int>(n_hourly++);
+        }
+        if (st.occupancy) {
+            if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book)
+                invalid(where, "only seize, delay and book steps have an occupancy");
+            occupancy_index[i] = static_cast<int>(n_occupancy++);
         }
         if (st.patience != -1) {
             if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book)

@@ -121,6 +121,10 @@ public:
             }
             for (std::size_t i = 0; i < spec_.steps.size(); ++i)
                 if (m_.hourly_index[i] >= 0) emit_hourly(out, spec_.steps[i], ws_.hourly[static_cast<std::size_t>(m_.hourly_index[i])]);
+            for (std::size_t i = 0; i < spec_.steps.size(); ++i)
+                if (m_.occupancy_index[i] >= 0)
+                    out([&] { return "occupancy." + spec_.steps[i].name + ".mean"; },
+                        ws_.occupancy[static_cast<std::size_t>(m_.occupancy_index[i])].mean(h));
         }
     }
 
@@ -156,6 +160,8 @@ public:
         ws_.stats.resize(m_.class_labels.size());
         for (auto& s : ws_.stats) reset_stats(s);
         ws_.in_system.reset(w, h);
+        ws_.occupancy.resize(m_.n_occupancy);
+        for (auto& level : ws_.occupancy) level.reset(w, h);
         ws_.arrived.assign(spec_.sources.size(), 0);
         ws_.observed_arrivals.assign(spec_.sources.size(), 0);
         ws_.arrival_streams.clear();
@@ -280,6 +286,7 @@ private:
         p.ordinal = k;
         p.has_routing = p.has_patience = false;
         p.remaining = -1.0;
+        p.occupying = -1;
         p.step = src.start;
         double* values = ws_.pool.values(slot);
         if (!spec_.attributes.empty()) {
@@ -552,6 +559,7 @@ private:
                     std::to_string(spec_.max_steps_without_time) +
                     " steps without simulated time passing; the pathway loops without a delay or service");
             }
+            if (m_.n_occupancy > 0) occupy(p);
             const StepSpec& st = step(p.step);
             switch (st.kind) {
                 case StepKind::Seize:
@@ -657,6 +665,16 @@ private:
         }
         for (std::size_t o = 0; o < spec_.outcomes.size(); ++o)
             out([&] { return "exits." + spec_.outcomes[o] + cls; }, static_cast<double>(s.exits[o]));
+    }
+
+    // Every change of step passes through advance(), so the patient leaves
+    // the level of the step it was at and joins its new step's here.
+    [[gnu::noinline]] void occupy(Patient& p) {
+        const int level = m_.occupancy_index[static_cast<std::size_t>(p.step)];
+        if (level == p.occupying) return;
+        if (p.occupying >= 0) ws_.occupancy[static_cast<std::size_t>(p.occupying)].add(now_, -1.0);
+        if (level >= 0) ws_.occupancy[static_cast<std::size_t>(level)].add(now_, 1.0);
+        p.occupying = level;
     }
 
     // Counts one event at step i now, if the step is counted by hour and now

@@ -226,6 +226,7 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
         s = _core.StepSpec()
         s.name = name
         s.hourly = name in sc.results.hourly
+        s.occupancy = name in sc.results.occupancy
         where = f"pathway.{name}"
         for key, target in (
             ("on_renege", st.on_renege),

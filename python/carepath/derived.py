@@ -79,6 +79,12 @@ def _compiled(
         known.append(name)
 
 
+def _check_constants(metrics: list[str], constants: dict[str, float]) -> None:
+    for name in constants:
+        if name in metrics:
+            raise ScenarioError(f"results.constants.{name}", "is already a metric's name")
+
+
 def add_derived(
     frame: pd.DataFrame, formulas: dict[str, str], constants: dict[str, float] | None = None
 ) -> pd.DataFrame:
@@ -94,6 +100,7 @@ def add_derived(
     """
     constants = constants or {}
     metrics = [c for c in frame.columns if c not in ("variant", "replication")]
+    _check_constants(metrics, constants)
     # in the order of the names the formulas are compiled over
     columns = [frame[m].to_numpy(float) for m in metrics]
     columns += [np.full(len(frame), v) for v in constants.values()]
@@ -109,5 +116,6 @@ def check_formulas(
     formulas: dict[str, str], metric_names: list[str], constants: dict[str, float] | None = None
 ) -> None:
     """Check every formula against the engine's metric names, without running."""
+    _check_constants(metric_names, constants or {})
     for _ in _compiled(formulas, [*metric_names, *(constants or {})]):
         pass

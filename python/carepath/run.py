@@ -54,8 +54,10 @@ def check_outputs(sc: Scenario) -> None:
 
 
 def window(sc: Scenario) -> dict[str, float]:
-    """The observation window's length, for derived-metric formulas."""
-    return window_constants((sc.horizon - sc.warmup) * UNIT_HOURS[sc.time_unit] / 24)
+    """The names a derived-metric formula may use besides metrics: the
+    observation window's length and the scenario's ``results.constants``."""
+    days = (sc.horizon - sc.warmup) * UNIT_HOURS[sc.time_unit] / 24
+    return {**window_constants(days), **sc.results.constants}
 
 
 def run(

@@ -30,6 +30,8 @@ public:
     std::size_t n_waits = 0, n_appointments = 0;
     std::vector<int> hourly_index;  // per step: its hourly counts (`hourly` steps), or -1
     std::size_t n_hourly = 0;
+    std::vector<int> occupancy_index;  // per step: its occupancy level (`occupancy` steps), or -1
+    std::size_t n_occupancy = 0;
     std::vector<double> peak_rate;  // per source: the thinning envelope of a profile
     // Per-patient values: the attributes, then the built-ins `arrived` and `now`.
     std::size_t n_values = 0;

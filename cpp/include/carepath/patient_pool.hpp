@@ -31,6 +31,7 @@ struct Patient {
     std::uint32_t klass = 0;    // 1 + its class for `by:` results; 0 when there are none
     std::int32_t step = 0;
     std::int32_t slot_type = -1;  // booked slot's type
+    std::int32_t occupying = -1;  // the occupancy level it counts in, or -1
     bool observed = false;  // arrived after the warm-up: its outcomes are recorded
     bool has_routing = false;
     bool has_patience = false;

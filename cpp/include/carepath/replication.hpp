@@ -43,6 +43,7 @@ struct Workspace {
     std::vector<std::uint64_t> next_shift_change;         // per resource
     std::vector<PatientStats> stats;  // [0] everyone, then one per class
     std::vector<HourlyCounts> hourly;  // per `hourly` step
+    std::vector<TimeWeighted> occupancy;  // per `occupancy` step: patients at it
     std::vector<Stream> arrival_streams;  // per source
     std::vector<std::uint32_t> arrived;   // per source: ordinal of the next patient
     std::vector<std::uint64_t> observed_arrivals;  // per source, in the observation window

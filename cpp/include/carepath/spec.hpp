@@ -71,6 +71,8 @@ struct StepSpec {
     std::vector<std::string> over_labels;
     // count entries into this step (and reneges from it) by clock hour
     bool hourly = false;
+    // time-average number of patients at this step (`results.occupancy`)
+    bool occupancy = false;
 };
 
 enum class SourceKind : int {

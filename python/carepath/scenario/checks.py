@@ -160,12 +160,13 @@ def _check_results(sc: Scenario) -> None:
         if key not in known:
             raise ScenarioError(f"results.over.{key}", _unknown("metric", key, known))
     countable = [n for n, s in sc.pathway.items() if s.seize or s.delay or s.book or s.wait_until]
-    for j, name in enumerate(sc.results.hourly):
-        if name not in countable:
-            raise ScenarioError(
-                f"results.hourly[{j}]",
-                _unknown("seize, delay, wait_until or book step", name, countable),
-            )
+    for key in ("hourly", "occupancy"):
+        for j, name in enumerate(getattr(sc.results, key)):
+            if name not in countable:
+                raise ScenarioError(
+                    f"results.{key}[{j}]",
+                    _unknown("seize, delay, wait_until or book step", name, countable),
+                )
     for j, target in enumerate(sc.targets):
         if target.variant not in sc.variant_names:
             raise ScenarioError(

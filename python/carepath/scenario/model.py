@@ -155,13 +155,16 @@ class CalendarStart(BaseModel):
 
 class ResultOptions(BaseModel):
     """Extra outputs: metrics by patient class, counts over thresholds, counts
-    by clock hour at some steps, and derived metrics (formulas over metrics)."""
+    by clock hour at some steps, and derived metrics (formulas over metrics
+    and named constants such as unit costs)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     by: list[str] = Field(default_factory=list)
     over: dict[str, Annotated[list[Duration], Field(min_length=1)]] = Field(default_factory=dict)
     hourly: list[str] = Field(default_factory=list)
+    occupancy: list[str] = Field(default_factory=list)
     derived: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
+    constants: dict[Name, float] = Field(default_factory=dict)
 
 
 class Scenario(BaseModel):
