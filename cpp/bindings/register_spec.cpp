@@ -114,6 +114,7 @@ void register_spec(py::module_& m) {
         .def(py::init<>())
         .def_readwrite("horizon", &ModelSpec::horizon)
         .def_readwrite("warmup", &ModelSpec::warmup)
+        .def_readwrite("follow_up", &ModelSpec::follow_up)
         .def_readwrite("hours_per_unit", &ModelSpec::hours_per_unit)
         .def_readwrite("start_hour_of_week", &ModelSpec::start_hour_of_week)
         .def_readwrite("distributions", &ModelSpec::distributions)

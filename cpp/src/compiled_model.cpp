@@ -40,6 +40,8 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         invalid("horizon", "must be > 0, got " + std::to_string(spec.horizon));
     if (!std::isfinite(spec.warmup) || spec.warmup < 0 || spec.warmup >= spec.horizon)
         invalid("warmup", "must be >= 0 and < horizon, got " + std::to_string(spec.warmup));
+    if (!std::isfinite(spec.follow_up) || spec.follow_up < 0)
+        invalid("follow_up", "must be >= 0, got " + std::to_string(spec.follow_up));
     if (!std::isfinite(spec.hours_per_unit) || !(spec.hours_per_unit > 0)) invalid("time_unit", "hours per unit must be > 0");
     if (!std::isfinite(spec.start_hour_of_week) || spec.start_hour_of_week < 0 || spec.start_hour_of_week >= 168)
         invalid("start", "hour of week must be in [0, 168)");

@@ -51,7 +51,7 @@ public:
         std::uint64_t events = 0;
         while (!ws_.calendar.empty()) {
             const Event ev = ws_.calendar.pop();
-            if (ev.time > spec_.horizon) break;
+            if (ev.time > end_) break;
             now_ = ev.time;
             const EventType type = ev.type();
             if (type == EventType::Arrival) {
@@ -142,7 +142,7 @@ public:
                 const std::uint64_t k = first_after(rs.shift_changes, 0.0);
                 ws_.next_shift_change[r] = k;
                 const double t = occurrence(rs.shift_changes, k);
-                if (t <= h) ws_.calendar.schedule(t, static_cast<std::uint32_t>(r), EventType::CapacityChange);
+                if (t <= end_) ws_.calendar.schedule(t, static_cast<std::uint32_t>(r), EventType::CapacityChange);
             }
         }
         ws_.books.resize(spec_.books.size());
@@ -247,7 +247,7 @@ private:
                 const double peak = m_.peak_rate[source];
                 for (;;) {
                     t += exponential(source, peak);
-                    if (t > spec_.horizon) return;
+                    if (t > end_) return;
                     const double rate = src.hourly[static_cast<std::size_t>(clock_.hour(t))] *
                                         src.weekday[static_cast<std::size_t>(clock_.weekday(t))];
                     if (ws_.arrival_streams[source].uniform() * peak < rate) break;
@@ -262,7 +262,7 @@ private:
                 t = 0.0;
                 break;
         }
-        if (t <= spec_.horizon) ws_.calendar.schedule(t, source, EventType::Arrival);
+        if (t <= end_) ws_.calendar.schedule(t, source, EventType::Arrival);
     }
 
     void arrive(std::uint32_t source) {
@@ -279,7 +279,7 @@ private:
         }
         p.last_step_time = now_;
         p.steps_without_time = 0;
-        p.observed = now_ >= spec_.warmup;
+        p.observed = now_ >= spec_.warmup && now_ <= spec_.horizon;
         const SourceFamilies& fam = families_[source];
         p.durations = Stream(fam.durations, k);
         p.source = source;
@@ -409,7 +409,7 @@ private:
         }
         serve_queue(r);
         const double t = occurrence(rs.shift_changes, ++k);
-        if (t <= spec_.horizon) ws_.calendar.schedule(t, index, EventType::CapacityChange);
+        if (t <= end_) ws_.calendar.schedule(t, index, EventType::CapacityChange);
     }
 
     void renege(std::uint32_t slot) {
@@ -428,7 +428,7 @@ private:
         Patient& p = ws_.pool[slot];
         const StepSpec& st = step(p.step);
         const bool dna = st.dna >= 0 && routing(p).uniform() < eval(st.dna, slot);
-        if (p.slot_time >= spec_.warmup) ++(dna ? ws_.slots_wasted : ws_.slots_used)[static_cast<std::size_t>(st.book)];
+        if (p.slot_time >= spec_.warmup && p.slot_time <= spec_.horizon) ++(dna ? ws_.slots_wasted : ws_.slots_used)[static_cast<std::size_t>(st.book)];
         const auto i = static_cast<std::size_t>(p.step);
         record(p, [&](PatientStats& s) { ++(dna ? s.dna[i] : s.completed[i]); });
         p.step = dna ? st.on_dna : st.next;
@@ -680,7 +680,7 @@ private:
     // Counts one event at step i now, if the step is counted by hour and now
     // is in the observation window.
     [[gnu::noinline]] void count_hour(std::size_t i, bool renege) {
-        if (now_ < spec_.warmup) return;
+        if (now_ < spec_.warmup || now_ > spec_.horizon) return;
         HourlyCounts& c = ws_.hourly[static_cast<std::size_t>(m_.hourly_index[i])];
         const auto k = static_cast<std::size_t>(static_cast<std::int64_t>(std::floor(clock_.hours_since_monday(now_))) - first_hour_);
         ++(renege ? c.reneged : c.entered)[k];
@@ -725,6 +725,7 @@ private:
     std::uint32_t replication_;
     Workspace& ws_;
     double now_ = 0.0;
+    const double end_ = spec_.horizon + spec_.follow_up;  // the run stops here
     std::int64_t first_hour_ = 0;  // clock hours since Monday 00:00 at the warmup's end
 };
 

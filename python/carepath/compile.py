@@ -156,6 +156,7 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
     spec = _core.ModelSpec()
     spec.horizon = float(sc.horizon)
     spec.warmup = float(sc.warmup)
+    spec.follow_up = float(sc.follow_up)
     spec.hours_per_unit = UNIT_HOURS[sc.time_unit]
     spec.start_hour_of_week = sc.start.hour_of_week
     dists: list[_core.DistSpec] = []

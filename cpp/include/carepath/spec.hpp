@@ -130,6 +130,10 @@ struct ClassSpec {
 struct ModelSpec {
     double horizon = 0.0;
     double warmup = 0.0;
+    // The run goes on this long after the horizon, arrivals included, so
+    // that patients who arrived in the window finish; only they are
+    // counted, and time averages stop at the horizon.
+    double follow_up = 0.0;
     double hours_per_unit = 1.0;       // 1/60 for minutes, 24 for days
     double start_hour_of_week = 0.0;   // t = 0 is this many hours after Monday 00:00
     std::vector<DistSpec> distributions;

@@ -32,9 +32,9 @@ public:
     }
 
 private:
-    // Events are never processed past the horizon, so only the warm-up edge
-    // needs clipping.
+    // Clipped to the window: events go on past the horizon during a follow-up.
     void accumulate(double now) {
+        if (now > horizon_) now = horizon_;
         if (last_ < warmup_) {
             if (now <= warmup_) {
                 last_ = now;

@@ -185,6 +185,7 @@ class Scenario(BaseModel):
     start: CalendarStart = CalendarStart()
     horizon: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     warmup: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
+    follow_up: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
     replications: Annotated[Count, Field(ge=1)] = 20
     seed: Annotated[Count, Field(ge=0, lt=2**64)] = 1
     attributes: dict[Name, AttributeDist] = Field(default_factory=dict)
@@ -207,7 +208,7 @@ class Scenario(BaseModel):
         if unit not in ("minutes", "hours", "days"):
             return data  # the field's own validation reports it
         out = dict(data)
-        for key in ("horizon", "warmup"):
+        for key in ("horizon", "warmup", "follow_up"):
             value = out.get(key)
             if isinstance(value, str):
                 try:
