@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import carepath as cp
-from pathways import covers, only, scenario
+from pathways import covers, only, scenario, values
 
 HOURLY = [0.2] * 7 + [3.0, 2.5, 2.0, 1.5, 1.2, 1.0, 1.0, 1.1, 1.2, 1.0, 0.8, 0.6, 0.5] + [0.3] * 4
 WEEKDAY = [1.4, 1.0, 0.9, 1.0, 1.1, 0.4, 0.3]
@@ -132,3 +132,29 @@ def test_backlog_waits_count_from_referral():
     assert only(res, "arrivals") == 200
     assert only(res, "wait.treat.mean") == 10.0
     assert only(res, "system_time.mean") == 11.0
+
+
+def test_season_multiplies_the_rate_week_by_week():
+    """season [0, 3]: nobody in week 0, three times the rate in week 1, repeating; so a
+    window of weeks 1-3 sees 3 + 0 + 3 weeks' worth, and nobody arrives in the warmup."""
+
+    def run(warmup):
+        return cp.run(
+            scenario(
+                {"out": {"exit": "done"}},
+                [
+                    {
+                        "name": "a",
+                        "start": "out",
+                        "profile": {"hourly": [0.5] * 24, "season": [0, 3]},
+                    }
+                ],
+                horizon=4 * 168.0,
+                warmup=warmup,
+                replications=20,
+            )
+        )
+
+    whole, after_week_0 = run(0.0), run(168.0)
+    assert (values(whole, "arrivals") == values(after_week_0, "arrivals")).all()
+    covers(whole, "arrivals", 0.5 * 168 * 6)

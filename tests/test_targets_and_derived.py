@@ -121,6 +121,14 @@ def test_targets_table_against_hand_computed_estimates():
             "kind": "calibrate",
         },
         {"label": "busy", "metric": "utilisation.gp", "kind": "report"},
+        {
+            "label": "wait saved per unit of utilisation saved",
+            "metric": "wait.see.mean",
+            "variant": "faster",
+            "change": "difference",
+            "per": "utilisation.gp",
+            "kind": "report",
+        },
     ]
     res = cp.run(with_(targets=targets))
     table = res.targets()
@@ -130,8 +138,15 @@ def test_targets_table_against_hand_computed_estimates():
     assert table.loc[0, "model"] == pytest.approx(base.mean())
     assert table.loc[1, "model"] == pytest.approx(fast.mean() / base.mean() - 1)
     assert table.loc[2, "model"] == pytest.approx((fast - base).mean())
-    assert list(table["met"]) == [True, True, True, False, None]
+    assert list(table["met"]) == [True, True, True, False, None, None]
     assert table.loc[1, "ci_low"] < table.loc[1, "model"] < table.loc[1, "ci_high"]
+    # per: a ratio of paired mean differences (Wq falls 5/12 as rho falls 1/4)
+    busy_base = res.values("baseline")["utilisation.gp"].to_numpy()
+    busy_fast = res.values("faster")["utilisation.gp"].to_numpy()
+    per = (fast - base).mean() / (busy_fast - busy_base).mean()
+    assert table.loc[5, "model"] == pytest.approx(per)
+    assert table.loc[5, "ci_low"] < per < table.loc[5, "ci_high"]
+    assert per == pytest.approx((5 / 12) / 0.25, rel=0.15)
 
 
 @pytest.mark.parametrize(
@@ -142,6 +157,7 @@ def test_targets_table_against_hand_computed_estimates():
         ({"tolerance": None}, "targets[0]: give 'value' and 'tolerance'"),
         ({"kind": "guess"}, "targets[0].kind"),
         ({"tolerance": -1}, "targets[0].tolerance: must be > 0, got -1"),
+        ({"per": "utilisation.gp"}, "targets[0]: 'per' needs 'change: difference'"),
     ],
 )
 def test_bad_targets_name_the_field(target, message):

@@ -74,6 +74,7 @@ void register_spec(py::module_& m) {
         .def_readwrite("rate", &SourceSpec::rate)
         .def_readwrite("start", &SourceSpec::start)
         .def_readwrite("hourly", &SourceSpec::hourly)
+        .def_readwrite("season", &SourceSpec::season)
         .def_readwrite("weekday", &SourceSpec::weekday)
         .def_readwrite("schedule", &SourceSpec::schedule)
         .def_readwrite("count", &SourceSpec::count)

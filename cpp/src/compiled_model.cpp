@@ -108,7 +108,12 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                     if (!std::isfinite(v) || v < 0) invalid(where + ".profile.weekday", "multipliers must be >= 0");
                     wmax = std::max(wmax, v);
                 }
-                peak_rate[i] = hmax * wmax;
+                double smax = src.season.empty() ? 1.0 : 0.0;
+                for (double v : src.season) {
+                    if (!std::isfinite(v) || v < 0) invalid(where + ".profile.season", "multipliers must be >= 0");
+                    smax = std::max(smax, v);
+                }
+                peak_rate[i] = hmax * wmax * smax;
                 if (!(peak_rate[i] > 0)) invalid(where + ".profile", "some hour must have a rate > 0");
                 break;
             }

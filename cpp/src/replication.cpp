@@ -248,8 +248,10 @@ private:
                 for (;;) {
                     t += exponential(source, peak);
                     if (t > end_) return;
-                    const double rate = src.hourly[static_cast<std::size_t>(clock_.hour(t))] *
-                                        src.weekday[static_cast<std::size_t>(clock_.weekday(t))];
+                    double rate = src.hourly[static_cast<std::size_t>(clock_.hour(t))] *
+                                  src.weekday[static_cast<std::size_t>(clock_.weekday(t))];
+                    if (!src.season.empty())
+                        rate *= src.season[static_cast<std::size_t>(clock_.weeks_since_start(t)) % src.season.size()];
                     if (ws_.arrival_streams[source].uniform() * peak < rate) break;
                 }
                 break;

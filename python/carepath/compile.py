@@ -125,6 +125,7 @@ def _source_spec(
     elif arrival.profile is not None:
         src.kind = _core.SourceKind.PROFILE
         src.hourly, src.weekday = list(arrival.profile.hourly), list(arrival.profile.weekday)
+        src.season = list(arrival.profile.season or [])
     elif arrival.schedule is not None:
         src.kind = _core.SourceKind.SCHEDULE
         table = arrival.schedule

@@ -31,32 +31,42 @@ COLUMNS = [
 ]
 
 
-def ratio_interval(a: np.ndarray, b: np.ndarray, level: float) -> tuple[float, float, float, int]:
-    """``mean(b) / mean(a) - 1`` over paired replications, with a delta-method interval.
+def ratio_of_means(
+    x: np.ndarray, y: np.ndarray, level: float
+) -> tuple[float, float, float, int]:
+    """``mean(x) / mean(y)`` over paired replications, with a delta-method interval.
 
-    The ratio of means is linearised through ``d_i = b_i - R a_i``, whose mean
-    is zero at the estimate; its spread gives the standard error of ``R``.
+    The ratio is linearised through ``d_i = x_i - R y_i``, whose mean is zero
+    at the estimate; its spread gives the standard error of ``R``.
     """
-    keep = ~(np.isnan(a) | np.isnan(b))
-    a, b = a[keep], b[keep]
-    n = int(a.size)
-    if n == 0 or a.mean() == 0:
+    keep = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[keep], y[keep]
+    n = int(x.size)
+    if n == 0 or y.mean() == 0:
         return (np.nan, np.nan, np.nan, n)
-    ratio = float(b.mean() / a.mean())
+    ratio = float(x.mean() / y.mean())
     if n == 1:
-        return (ratio - 1, np.nan, np.nan, 1)
-    _, _, lo, hi, _ = t_interval(b - ratio * a, level)
-    scale = float(a.mean())
-    return (ratio - 1, ratio + lo / scale - 1, ratio + hi / scale - 1, n)
+        return (ratio, np.nan, np.nan, 1)
+    _, _, lo, hi, _ = t_interval(x - ratio * y, level)
+    scale = float(y.mean())
+    lo, hi = sorted((ratio + lo / scale, ratio + hi / scale))
+    return (ratio, lo, hi, n)
+
+
+def ratio_interval(a: np.ndarray, b: np.ndarray, level: float) -> tuple[float, float, float, int]:
+    """``mean(b) / mean(a) - 1`` (a relative change) over paired replications."""
+    ratio, lo, hi, n = ratio_of_means(b, a, level)
+    return (ratio - 1, lo - 1, hi - 1, n)
 
 
 def check_metrics(targets: list[Target], known: list[str]) -> None:
     """Raise a ScenarioError naming the first target whose metric is not in ``known``."""
     for j, t in enumerate(targets):
-        if t.metric not in known:
-            hint = difflib.get_close_matches(t.metric, known, n=1)
-            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-            raise ScenarioError(f"targets[{j}].metric", f"unknown metric '{t.metric}'{suggestion}")
+        for field, name in (("metric", t.metric), ("per", t.per)):
+            if name is not None and name not in known:
+                hint = difflib.get_close_matches(name, known, n=1)
+                suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+                raise ScenarioError(f"targets[{j}].{field}", f"unknown metric '{name}'{suggestion}")
 
 
 def _estimate(res: Results, t: Target, level: float) -> tuple[float, float, float, int]:
@@ -69,6 +79,10 @@ def _estimate(res: Results, t: Target, level: float) -> tuple[float, float, floa
     a = res.values("baseline")[t.metric].to_numpy(float)
     if t.change == "relative":
         return ratio_interval(a, b, level)
+    if t.per is not None:  # e.g. the saving per admission avoided
+        per_b = res.values(t.variant)[t.per].to_numpy(float)
+        per_a = res.values("baseline")[t.per].to_numpy(float)
+        return ratio_of_means(b - a, per_b - per_a, level)
     mean, _, lo, hi, n = t_interval(b - a, level)
     return (mean, lo, hi, n)
 

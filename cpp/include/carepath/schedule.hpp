@@ -44,6 +44,7 @@ public:
     // Whole days since the Monday before the start: the same number for any
     // two times on one calendar day.
     std::int64_t day(double t) const { return static_cast<std::int64_t>(std::floor(hours_since_monday(t) / 24.0)); }
+    std::int64_t weeks_since_start(double t) const { return static_cast<std::int64_t>(std::floor(t * hours_per_unit_ / 168.0)); }
     int weekday(double t) const { return static_cast<int>(day(t) % 7); }  // 0 = Monday
     int hour(double t) const {
         const double h = hours_since_monday(t) - 24.0 * static_cast<double>(day(t));

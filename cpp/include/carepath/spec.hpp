@@ -89,6 +89,7 @@ struct SourceSpec {
     int start = 0;      // first step
     std::vector<double> hourly;   // 24 rates per time unit
     std::vector<double> weekday;  // 7 multipliers, Monday first
+    std::vector<double> season;   // multipliers for weeks 0, 1, ... since t = 0, repeating; empty = none
     Cycle schedule;
     std::int64_t count = 0;
     int waited = -1;  // distribution of time already waited by a cohort (a backlog)

@@ -60,15 +60,19 @@ class Resource(BaseModel):
 
 
 class Profile(BaseModel):
-    """A rate per time unit for each hour of the day, times a multiplier per weekday."""
+    """A rate per time unit for each hour of the day, times a multiplier per
+    weekday, times (optionally) a multiplier per week since t = 0 (``season``,
+    repeating when the run is longer: 52 values make a yearly cycle)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     hourly: Annotated[list[NonNegative], Field(min_length=24, max_length=24)]
     weekday: Annotated[list[NonNegative], Field(min_length=7, max_length=7)] = [1.0] * 7
+    season: Annotated[list[NonNegative], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _some_demand(self) -> Profile:
-        if not (max(self.hourly) > 0 and max(self.weekday) > 0):
+        season = self.season or [1.0]
+        if not (max(self.hourly) > 0 and max(self.weekday) > 0 and max(season) > 0):
             raise ValueError("the profile has no hour with a rate > 0")
         return self
 

@@ -15,7 +15,9 @@ class Target(BaseModel):
     ``metric`` is read in ``variant``.  With ``change: none`` the figure is
     the metric's value; with ``relative`` it is the variant's change from the
     baseline as a fraction (``-0.47`` for a 47% fall); with ``difference`` it
-    is variant minus baseline.  The target is met when the whole confidence
+    is variant minus baseline, and with ``per: OTHER`` too it is that
+    difference divided by ``OTHER``'s (a saving per admission avoided, a
+    cost per QALY gained), a ratio of paired means.  The target is met when the whole confidence
     interval lies within ``value +- tolerance``.  ``expect: lower|higher``
     asks only for the sign of the change, its interval clear of zero.
     ``kind: report`` shows the model's value with no figure to meet.
@@ -26,6 +28,7 @@ class Target(BaseModel):
     metric: Annotated[str, Field(min_length=1)]
     variant: str = "baseline"
     change: Literal["none", "relative", "difference"] = "none"
+    per: Annotated[str, Field(min_length=1)] | None = None
     value: Annotated[float, Field(allow_inf_nan=False)] | None = None
     tolerance: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
     expect: Literal["lower", "higher"] | None = None
@@ -34,6 +37,8 @@ class Target(BaseModel):
 
     @model_validator(mode="after")
     def _one_test(self) -> Target:
+        if self.per is not None and self.change != "difference":
+            raise ValueError("'per' needs 'change: difference'")
         if self.kind == "report":
             if self.value is not None or self.expect is not None:
                 raise ValueError("a 'report' target shows a value; it takes no 'value' or 'expect'")
