@@ -117,3 +117,55 @@ def test_a_loop_without_time_is_refused():
     data = scenario(pathway, [{"name": "x", "rate": 1, "start": "a"}], attributes={"n": 0})
     with pytest.raises(cp.ScenarioError, match="loop in which no time passes"):
         cp.load(data)
+
+
+def test_scale_multiplies_each_patients_duration():
+    """Fixed 2-hour delay scaled by an attribute: patients with k = 1, 2, 3 (a timetable
+    source each) stay 2, 4 and 6 hours; a seize service is scaled the same way."""
+    sources = [
+        {"name": f"k{k}", "schedule": {"times": [0.0]}, "start": "stay", "attributes": {"k": k}}
+        for k in (1, 2, 3)
+    ]
+    res = cp.run(
+        scenario(
+            {
+                "stay": {"delay": {"dist": "fixed", "value": 2}, "scale": "k", "then": "see"},
+                "see": {
+                    "seize": "gp",
+                    "service": {"dist": "fixed", "value": 1},
+                    "scale": "k / 2",
+                    "then": "out",
+                },
+                "out": {"exit": "done"},
+            },
+            sources,
+            attributes={"k": 1},
+            resources={"gp": {"capacity": 3}},
+            horizon=50.0,
+            replications=1,
+        )
+    )
+    assert only(res, "system_time.mean") == pytest.approx(((2 + 0.5) + (4 + 1) + (6 + 1.5)) / 3)
+
+
+@pytest.mark.parametrize(
+    "step, message",
+    [
+        ({"scale": "k - 5"}, "pathway.stay.scale: must be >= 0 and finite, got -4"),
+        ({"scale": "kk"}, "pathway.stay.scale: invalid expression 'kk'"),
+    ],
+)
+def test_bad_scale_names_the_step(step, message):
+    data = scenario(
+        {
+            "stay": {"delay": {"dist": "fixed", "value": 2}, "then": "out", **step},
+            "out": {"exit": "done"},
+        },
+        [{"name": "a", "rate": 1.0, "start": "stay"}],
+        attributes={"k": 1},
+        horizon=10.0,
+        replications=1,
+    )
+    with pytest.raises(cp.CarepathError) as err:
+        cp.run(data)
+    assert message in str(err.value)

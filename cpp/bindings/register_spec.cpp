@@ -60,6 +60,7 @@ void register_spec(py::module_& m) {
         .def_readwrite("over_labels", &StepSpec::over_labels)
         .def_readwrite("hourly", &StepSpec::hourly)
         .def_readwrite("occupancy", &StepSpec::occupancy)
+        .def_readwrite("scale", &StepSpec::scale)
         .def_readwrite("until", &StepSpec::until);
 
     py::class_<Cycle>(m, "Cycle")

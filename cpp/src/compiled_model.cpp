@@ -149,6 +149,11 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                 invalid(where, "only seize, delay and book steps are counted by hour");
             hourly_index[i] = static_cast<int>(n_hourly++);
         }
+        if (st.scale != -1) {
+            if (st.kind != StepKind::Seize && st.kind != StepKind::Delay) invalid(where, "only seize and delay steps take a scale");
+            if (st.duration < 0) invalid(where + ".scale", "scales a service or delay distribution; the step has none");
+            check_index(st.scale, expressions.size(), where, "scale expression");
+        }
         if (st.occupancy) {
             if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book)
                 invalid(where, "only seize, delay and book steps have an occupancy");

@@ -336,6 +336,20 @@ private:
         return d > 0.0 ? d : 0.0;  // durations below zero (a normal's tail) count as zero
     }
 
+    // A service or delay: its distribution's draw, times the step's `scale`
+    // expression if it has one (a per-patient hazard or length of stay).
+    double step_duration(const StepSpec& st, std::uint32_t slot) {
+        const double d = duration(st.duration, ws_.pool[slot]);
+        return st.scale < 0 ? d : d * scale_factor(st, slot);
+    }
+
+    [[gnu::noinline]] double scale_factor(const StepSpec& st, std::uint32_t slot) {
+        const double f = eval(st.scale, slot);
+        if (!(f >= 0.0) || !std::isfinite(f))
+            throw std::runtime_error("pathway." + st.name + ".scale: must be >= 0 and finite, got " + std::to_string(f));
+        return f;
+    }
+
     // p takes a server of r at its current (seize) step.  A hold keeps it
     // until a release; otherwise its service ends by itself.
     void begin(std::uint32_t slot, Resource& r) {
@@ -351,7 +365,7 @@ private:
             ++ws_.pool.held(slot)[m_.held_index[static_cast<std::size_t>(st.resource)]];
             return;
         }
-        const double d = resumed ? p.remaining : duration(st.duration, p);
+        const double d = resumed ? p.remaining : step_duration(st, slot);
         if (!resumed) p.service_total = d;
         p.remaining = -1.0;
         p.service_end = now_ + d;
@@ -569,7 +583,7 @@ private:
                     return;
                 case StepKind::Delay: {
                     if (st.hourly) count_hour(static_cast<std::size_t>(p.step), false);
-                    const double d = st.duration >= 0 ? duration(st.duration, p) : until_next(st.until);
+                    const double d = st.duration >= 0 ? step_duration(st, slot) : until_next(st.until);
                     ws_.calendar.schedule(now_ + d, slot, EventType::DelayEnd, p.token);
                     if (st.patience >= 0) {
                         const double t = patience(p, st.patience);

@@ -242,6 +242,8 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
             s.patience = add_dist(st.patience)
         if st.then is not None:
             s.next = step_index[st.then]
+        if st.scale is not None:
+            s.scale = add_expr(st.scale, f"{where}.scale")
         if st.seize is not None:
             s.kind = _core.StepKind.SEIZE
             s.resource = resource_index[st.seize]

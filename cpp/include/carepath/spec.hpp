@@ -69,6 +69,7 @@ struct StepSpec {
     // thresholds for `<metric>.over_<label>` counts (waits in time units, appointment waits in days)
     std::vector<double> over;
     std::vector<std::string> over_labels;
+    int scale = -1;  // expression multiplying the service or delay draw; -1 = none
     // count entries into this step (and reneges from it) by clock hour
     bool hourly = false;
     // time-average number of patients at this step (`results.occupancy`)

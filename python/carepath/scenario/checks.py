@@ -83,6 +83,10 @@ def _check_step(
             compile_expression(arm.when, names, f"{where}.branch[{j}].when")
     if step.priority is not None:
         compile_expression(step.priority, names, f"{where}.priority")
+    if step.scale is not None:
+        if step.seize is not None and step.service is None:
+            raise ScenarioError(f"{where}.scale", "scales a service; a hold has none")
+        compile_expression(step.scale, names, f"{where}.scale")
     if isinstance(step.dna, str):
         compile_expression(step.dna, names, f"{where}.dna")
     for attr, text in (step.set or {}).items():

@@ -65,6 +65,7 @@ class BranchArm(BaseModel):
 _OPTIONS: dict[str, tuple[str, ...]] = {
     "seize": (
         "service",
+        "scale",
         "priority",
         "order",
         "waiting_since",
@@ -74,7 +75,7 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
         "on_balk",
         "then",
     ),
-    "delay": ("patience", "on_renege", "then"),
+    "delay": ("scale", "patience", "on_renege", "then"),
     "wait_until": ("then",),
     "branch": (),
     "exit": (),
@@ -114,6 +115,7 @@ class Step(BaseModel):
     max_queue: Annotated[Count, Field(ge=0, le=MAX_CAPACITY)] | None = None
     on_balk: str | None = None
     delay: Distribution | None = None
+    scale: str | None = None
     wait_until: WaitUntil | None = None
     patience: Distribution | None = None
     on_renege: str | None = None
@@ -130,7 +132,7 @@ class Step(BaseModel):
     exit: str | None = None
     then: str | None = None
 
-    @field_validator("priority", mode="before")
+    @field_validator("priority", "scale", mode="before")
     @classmethod
     def _number_is_expression(cls, v: Any) -> Any:
         return _expression(v)
