@@ -31,9 +31,7 @@ COLUMNS = [
 ]
 
 
-def ratio_of_means(
-    x: np.ndarray, y: np.ndarray, level: float
-) -> tuple[float, float, float, int]:
+def ratio_of_means(x: np.ndarray, y: np.ndarray, level: float) -> tuple[float, float, float, int]:
     """``mean(x) / mean(y)`` over paired replications, with a delta-method interval.
 
     The ratio is linearised through ``d_i = x_i - R y_i``, whose mean is zero
