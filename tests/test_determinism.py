@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import carepath as cp
 from conftest import mmc
@@ -14,6 +15,15 @@ def test_bit_identical_across_thread_counts():
     runs = [cp.run(sc, replications=12, seed=5, threads=t).per_replication for t in (1, 2, 4)]
     for other in runs[1:]:
         pd.testing.assert_frame_equal(runs[0], other, check_exact=True)
+
+
+@pytest.mark.parametrize("scenario_id", cp.builtin_ids())
+def test_every_builtin_is_bit_identical_on_one_and_two_threads(scenario_id):
+    """Every step kind, hazard, race and follow-up of the library, on 1 and 2 threads."""
+    one, two = (
+        cp.run(scenario_id, replications=3, seed=11, threads=t).per_replication for t in (1, 2)
+    )
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
 
 
 def test_same_seed_same_numbers_and_other_seed_other_numbers():
