@@ -104,3 +104,19 @@ def test_gp_pathway(benchmark):
     runner = _core.Runner(compile_scenario(sc))
     names, values = benchmark(runner.run, 4, 1, 1)
     assert values[:, list(names).index("exits.seen")].min() > 0
+
+
+def test_population_scale(benchmark):
+    """ai-risk-coaching's baseline with PEOPLE people for three years (default one
+    million: 3 million patient-years), one replication on every thread.
+    CAREPATH_BENCH_PEOPLE=... changes the size."""
+    import os
+
+    people = int(os.environ.get("CAREPATH_BENCH_PEOPLE", "1000000"))
+    flagged = people // 20
+    sc = cp.load("ai-risk-coaching").with_changes(
+        {"arrivals.0.cohort": flagged, "arrivals.1.cohort": people - flagged}
+    )
+    runner = _core.Runner(compile_scenario(sc))
+    names, values = benchmark.pedantic(runner.run, args=(1, 1, 0), rounds=3, iterations=1)
+    assert values[0, list(names).index("arrivals")] == people
