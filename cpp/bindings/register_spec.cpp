@@ -17,7 +17,9 @@ void register_spec(py::module_& m) {
         .value("RELEASE", StepKind::Release)
         .value("SET", StepKind::Set)
         .value("BOOK", StepKind::Book)
-        .value("GOTO", StepKind::Goto);
+        .value("GOTO", StepKind::Goto)
+        .value("COST", StepKind::Cost)
+        .value("UTILITY", StepKind::Utility);
 
     py::enum_<Preempt>(m, "Preempt")
         .value("NONE", Preempt::None)
@@ -61,6 +63,8 @@ void register_spec(py::module_& m) {
         .def_readwrite("hourly", &StepSpec::hourly)
         .def_readwrite("occupancy", &StepSpec::occupancy)
         .def_readwrite("scale", &StepSpec::scale)
+        .def_readwrite("cost_category", &StepSpec::cost_category)
+        .def_readwrite("utility", &StepSpec::utility)
         .def_readwrite("until", &StepSpec::until);
 
     py::class_<Cycle>(m, "Cycle")
@@ -89,7 +93,9 @@ void register_spec(py::module_& m) {
         .def_readwrite("shift_changes", &ResourceSpec::shift_changes)
         .def_readwrite("shift_capacity", &ResourceSpec::shift_capacity)
         .def_readwrite("interrupt_at_shift_end", &ResourceSpec::interrupt_at_shift_end)
-        .def_readwrite("preempt", &ResourceSpec::preempt);
+        .def_readwrite("preempt", &ResourceSpec::preempt)
+        .def_readwrite("cost_per_hour", &ResourceSpec::cost_per_hour)
+        .def_readwrite("cost_category", &ResourceSpec::cost_category);
 
     py::class_<SlotTypeSpec>(m, "SlotTypeSpec")
         .def(py::init<>())
@@ -100,7 +106,9 @@ void register_spec(py::module_& m) {
     py::class_<BookSpec>(m, "BookSpec")
         .def(py::init<>())
         .def_readwrite("name", &BookSpec::name)
-        .def_readwrite("types", &BookSpec::types);
+        .def_readwrite("types", &BookSpec::types)
+        .def_readwrite("cost_per_slot", &BookSpec::cost_per_slot)
+        .def_readwrite("cost_category", &BookSpec::cost_category);
 
     py::class_<AttributeSpec>(m, "AttributeSpec")
         .def(py::init<>())
@@ -117,6 +125,10 @@ void register_spec(py::module_& m) {
         .def_readwrite("horizon", &ModelSpec::horizon)
         .def_readwrite("warmup", &ModelSpec::warmup)
         .def_readwrite("follow_up", &ModelSpec::follow_up)
+        .def_readwrite("economics", &ModelSpec::economics)
+        .def_readwrite("discount_costs", &ModelSpec::discount_costs)
+        .def_readwrite("discount_qalys", &ModelSpec::discount_qalys)
+        .def_readwrite("cost_categories", &ModelSpec::cost_categories)
         .def_readwrite("hours_per_unit", &ModelSpec::hours_per_unit)
         .def_readwrite("start_hour_of_week", &ModelSpec::start_hour_of_week)
         .def_readwrite("distributions", &ModelSpec::distributions)

@@ -42,6 +42,13 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         invalid("warmup", "must be >= 0 and < horizon, got " + std::to_string(spec.warmup));
     if (!std::isfinite(spec.follow_up) || spec.follow_up < 0)
         invalid("follow_up", "must be >= 0, got " + std::to_string(spec.follow_up));
+    for (double rate : {spec.discount_costs, spec.discount_qalys})
+        if (!std::isfinite(rate) || rate < 0 || rate >= 1) invalid("economics.discount", "rates must be in [0, 1)");
+    const std::size_t n_categories = spec.cost_categories.size();
+    for (const ResourceSpec& rs : spec.resources)
+        if (rs.cost_per_hour != 0.0) check_index(rs.cost_category, n_categories, "resources." + rs.name, "cost category");
+    for (const BookSpec& bs : spec.books)
+        if (bs.cost_per_slot != 0.0) check_index(bs.cost_category, n_categories, "books." + bs.name, "cost category");
     if (!std::isfinite(spec.hours_per_unit) || !(spec.hours_per_unit > 0)) invalid("time_unit", "hours per unit must be > 0");
     if (!std::isfinite(spec.start_hour_of_week) || spec.start_hour_of_week < 0 || spec.start_hour_of_week >= 168)
         invalid("start", "hour of week must be in [0, 168)");
@@ -252,6 +259,15 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                 break;
             case StepKind::Exit:
                 check_index(st.outcome, spec.outcomes.size(), where, "outcome");
+                break;
+            case StepKind::Cost:
+                check_index(st.duration, distributions.size(), where, "cost distribution");
+                check_index(st.cost_category, n_categories, where, "cost category");
+                check_step(st.next, where, "next step");
+                break;
+            case StepKind::Utility:
+                check_index(st.utility, expressions.size(), where, "utility expression");
+                check_step(st.next, where, "next step");
                 break;
             default:
                 invalid(where, "unknown step kind");

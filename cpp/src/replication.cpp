@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "carepath/economics.hpp"
 #include "carepath/schedule.hpp"
 
 namespace carepath {
@@ -44,7 +45,9 @@ public:
           clock_(m.spec.hours_per_unit, m.spec.start_hour_of_week),
           seed_(seed),
           replication_(replication),
-          ws_(ws) {}
+          ws_(ws),
+          cost_discount_(m.spec.discount_costs, m.spec.hours_per_unit, m.spec.warmup),
+          qaly_discount_(m.spec.discount_qalys, m.spec.hours_per_unit, m.spec.warmup) {}
 
     bool run(double* row, const std::atomic<bool>& stop) {
         reset();
@@ -88,6 +91,7 @@ public:
             }
             if ((++events & 0x3FFu) == 0 && stop.load(std::memory_order_relaxed)) return false;
         }
+        if (spec_.economics) close_accounts();
         RowSink sink{row};
         emit(sink);
         return true;
@@ -171,7 +175,8 @@ public:
             families_.push_back({stream_family(seed_, replication_, Purpose::Attributes, s),
                                  stream_family(seed_, replication_, Purpose::Durations, s),
                                  stream_family(seed_, replication_, Purpose::Routing, s),
-                                 stream_family(seed_, replication_, Purpose::Patience, s)});
+                                 stream_family(seed_, replication_, Purpose::Patience, s),
+                                 stream_family(seed_, replication_, Purpose::Costs, s)});
             schedule_arrival(s, 0.0);
         }
     }
@@ -197,6 +202,8 @@ private:
         s.dna.assign(n, 0);
         s.full.assign(n, 0);
         s.exits.assign(spec_.outcomes.size(), 0);
+        s.costs.assign(spec_.cost_categories.size(), 0.0);
+        s.qalys = 0.0;
     }
 
     // Applies f to the stats of everyone and of p's class, if p is observed.
@@ -286,7 +293,9 @@ private:
         p.durations = Stream(fam.durations, k);
         p.source = source;
         p.ordinal = k;
-        p.has_routing = p.has_patience = false;
+        p.has_routing = p.has_patience = p.has_costs = false;
+        p.utility = 0.0;
+        p.utility_since = now_;
         p.remaining = -1.0;
         p.occupying = -1;
         p.step = src.start;
@@ -361,12 +370,17 @@ private:
             const double wait = now_ - p.queue_since;
             record(p, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
         }
+        const ResourceSpec& rs = spec_.resources[static_cast<std::size_t>(st.resource)];
         if (st.duration < 0) {
             ++ws_.pool.held(slot)[m_.held_index[static_cast<std::size_t>(st.resource)]];
+            // the first half of the hold's charge; release or exit adds the other
+            if (rs.cost_per_hour != 0.0) charge(p, rs.cost_category, -rs.cost_per_hour * cost_discount_.hours(now_));
             return;
         }
         const double d = resumed ? p.remaining : step_duration(st, slot);
         if (!resumed) p.service_total = d;
+        if (!resumed && rs.cost_per_hour != 0.0)  // the whole service, charged when it begins
+            charge(p, rs.cost_category, rs.cost_per_hour * (cost_discount_.hours(now_ + d) - cost_discount_.hours(now_)));
         p.remaining = -1.0;
         p.service_end = now_ + d;
         if (r.tracks_service()) r.add_in_service(InService{p.priority, p.queue_seq, slot});
@@ -445,6 +459,8 @@ private:
         const StepSpec& st = step(p.step);
         const bool dna = st.dna >= 0 && routing(p).uniform() < eval(st.dna, slot);
         if (p.slot_time >= spec_.warmup && p.slot_time <= spec_.horizon) ++(dna ? ws_.slots_wasted : ws_.slots_used)[static_cast<std::size_t>(st.book)];
+        const BookSpec& bs = spec_.books[static_cast<std::size_t>(st.book)];
+        if (bs.cost_per_slot != 0.0) charge(p, bs.cost_category, bs.cost_per_slot * cost_discount_.factor(now_));
         const auto i = static_cast<std::size_t>(p.step);
         record(p, [&](PatientStats& s) { ++(dna ? s.dna[i] : s.completed[i]); });
         p.step = dna ? st.on_dna : st.next;
@@ -542,6 +558,7 @@ private:
                                              spec_.resources[static_cast<std::size_t>(st.resource)].name +
                                              "', which the patient does not hold");
                 --held;
+                charge_hold(p, static_cast<std::size_t>(st.resource), 1.0);
                 Resource& r = resource(st.resource);
                 r.end_service(now_);
                 record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
@@ -555,6 +572,21 @@ private:
                 p.step = st.next;
                 return true;
             case StepKind::Goto:
+                p.step = st.next;
+                return true;
+            case StepKind::Cost: {
+                if (!p.has_costs) {
+                    p.costs = Stream(families_[p.source].costs, p.ordinal);
+                    p.has_costs = true;
+                }
+                const double amount = m_.distributions[static_cast<std::size_t>(st.duration)].sample(p.costs);
+                charge(p, st.cost_category, amount * cost_discount_.factor(now_));
+                p.step = st.next;
+                return true;
+            }
+            case StepKind::Utility:
+                accrue_qalys(p, now_);
+                p.utility = eval(st.utility, slot);
                 p.step = st.next;
                 return true;
             default:
@@ -595,6 +627,8 @@ private:
                 case StepKind::Release:
                 case StepKind::Set:
                 case StepKind::Goto:
+                case StepKind::Cost:
+                case StepKind::Utility:
                     if (other_step(slot, st)) continue;
                     return;
                 case StepKind::BranchChance: {
@@ -627,12 +661,14 @@ private:
             ++s.exits[static_cast<std::size_t>(st.outcome)];
         });
         ws_.in_system.add(now_, -1.0);
+        if (spec_.economics) accrue_qalys(p, now_);
         if (m_.n_held > 0) {  // whatever it still holds is given back
             for (std::size_t r = 0; r < spec_.resources.size(); ++r) {
                 const int h = m_.held_index[r];
                 if (h < 0) continue;
                 std::uint32_t& held = ws_.pool.held(slot)[h];
                 if (held == 0) continue;
+                charge_hold(p, r, static_cast<double>(held));
                 for (; held > 0; --held) ws_.resources[r].end_service(now_);
                 serve_queue(ws_.resources[r]);
             }
@@ -654,6 +690,17 @@ private:
         };
         out([&] { return "arrivals" + cls; }, static_cast<double>(s.arrivals));
         out([&] { return "in_system_at_end" + cls; }, static_cast<double>(s.in_system_at_end));
+        if (spec_.economics) {
+            double total = 0.0;
+            for (double c : s.costs) total += c;
+            const double n = static_cast<double>(s.arrivals);
+            out([&] { return "cost.total" + cls; }, total);
+            out([&] { return "cost.per_patient" + cls; }, n > 0 ? total / n : std::nan(""));
+            for (std::size_t k = 0; k < s.costs.size(); ++k)
+                out([&] { return "cost." + spec_.cost_categories[k] + cls; }, s.costs[k]);
+            out([&] { return "qaly.total" + cls; }, s.qalys);
+            out([&] { return "qaly.per_patient" + cls; }, n > 0 ? s.qalys / n : std::nan(""));
+        }
         tally("system_time", s.system_time, spec_.system_time_over_labels);
         for (std::size_t i = 0; i < spec_.steps.size(); ++i) {
             const StepSpec& st = spec_.steps[i];
@@ -681,6 +728,39 @@ private:
         }
         for (std::size_t o = 0; o < spec_.outcomes.size(); ++o)
             out([&] { return "exits." + spec_.outcomes[o] + cls; }, static_cast<double>(s.exits[o]));
+    }
+
+    // Costs and QALYs, discounted, for observed patients only.
+    void charge(const Patient& p, int category, double amount) {
+        record(p, [&](PatientStats& s) { s.costs[static_cast<std::size_t>(category)] += amount; });
+    }
+
+    // The second half of a held resource's charge: `units` servers held
+    // until now (the first half was charged when the hold began).
+    void charge_hold(const Patient& p, std::size_t r, double units) {
+        const ResourceSpec& rs = spec_.resources[r];
+        if (rs.cost_per_hour != 0.0) charge(p, rs.cost_category, units * rs.cost_per_hour * cost_discount_.hours(now_));
+    }
+
+    void accrue_qalys(Patient& p, double until) {
+        const double q = p.utility * (qaly_discount_.hours(until) - qaly_discount_.hours(p.utility_since)) / kHoursPerYear;
+        if (q != 0.0) record(p, [&](PatientStats& s) { s.qalys += q; });
+        p.utility_since = until;
+    }
+
+    // At the end of the run, patients still in the system are charged and
+    // credited up to that time.
+    void close_accounts() {
+        now_ = end_;
+        ws_.pool.for_each_live_slot([&](std::uint32_t slot) {
+            Patient& p = ws_.pool[slot];
+            accrue_qalys(p, end_);
+            if (m_.n_held == 0) return;
+            for (std::size_t r = 0; r < spec_.resources.size(); ++r) {
+                const int h = m_.held_index[r];
+                if (h >= 0 && ws_.pool.held(slot)[h] > 0) charge_hold(p, r, static_cast<double>(ws_.pool.held(slot)[h]));
+            }
+        });
     }
 
     // Every change of step passes through advance(), so the patient leaves
@@ -730,7 +810,7 @@ private:
     }
 
     struct SourceFamilies {
-        std::uint64_t attributes, durations, routing, patience;
+        std::uint64_t attributes, durations, routing, patience, costs;
     };
 
     const CompiledModel& m_;
@@ -740,6 +820,7 @@ private:
     std::uint64_t seed_;
     std::uint32_t replication_;
     Workspace& ws_;
+    Discount cost_discount_, qaly_discount_;
     double now_ = 0.0;
     const double end_ = spec_.horizon + spec_.follow_up;  // the run stops here
     std::int64_t first_hour_ = 0;  // clock hours since Monday 00:00 at the warmup's end

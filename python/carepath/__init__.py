@@ -8,6 +8,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .economics import PSAResults, psa
 from .errors import CarepathError, ScenarioError, SimulationError
 from .results import Results
 from .run import run
@@ -20,6 +21,7 @@ except PackageNotFoundError:  # running from a source tree
 
 __all__ = [
     "CarepathError",
+    "PSAResults",
     "Results",
     "Scenario",
     "ScenarioError",
@@ -27,5 +29,6 @@ __all__ = [
     "__version__",
     "builtin_ids",
     "load",
+    "psa",
     "run",
 ]

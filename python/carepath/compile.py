@@ -152,12 +152,31 @@ def _source_spec(
     return src
 
 
+def cost_categories(sc: Scenario) -> list[str]:
+    """The scenario's cost categories: those of its cost steps, then the
+    resources and books that have a cost, each once."""
+    names = [st.category or "other" for st in sc.pathway.values() if st.cost is not None]
+    names += [n for n, r in sc.resources.items() if r.cost_per_hour]
+    names += [n for n, b in sc.books.items() if b.cost_per_slot]
+    return list(dict.fromkeys(names))
+
+
+def has_economics(sc: Scenario) -> bool:
+    """Whether the run reports costs and QALYs."""
+    return bool(cost_categories(sc)) or any(st.utility is not None for st in sc.pathway.values())
+
+
 def compile_scenario(sc: Scenario) -> _core.ModelSpec:
     """Lower ``sc`` (its baseline; pass ``sc.variant(name)`` for a variant)."""
     spec = _core.ModelSpec()
     spec.horizon = float(sc.horizon)
     spec.warmup = float(sc.warmup)
     spec.follow_up = float(sc.follow_up)
+    spec.economics = has_economics(sc)
+    spec.discount_costs = sc.economics.discount_rate
+    rate = sc.economics.qaly_discount_rate
+    spec.discount_qalys = sc.economics.discount_rate if rate is None else rate
+    spec.cost_categories = cost_categories(sc)
     spec.hours_per_unit = UNIT_HOURS[sc.time_unit]
     spec.start_hour_of_week = sc.start.hour_of_week
     dists: list[_core.DistSpec] = []
@@ -176,6 +195,7 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
         exprs.append(e)
         return len(exprs) - 1
 
+    categories = cost_categories(sc)
     attributes = []
     for name, d in sc.attributes.items():
         a = _core.AttributeSpec()
@@ -193,6 +213,8 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
             rs.capacity = int(r.capacity or 0)
         rs.interrupt_at_shift_end = r.at_shift_end == "interrupt"
         rs.preempt = _PREEMPT[r.preempt]
+        if r.cost_per_hour:
+            rs.cost_per_hour, rs.cost_category = r.cost_per_hour, categories.index(name)
         resources.append(rs)
 
     book_index = {name: i for i, name in enumerate(sc.books)}
@@ -214,6 +236,8 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
             ts.slots = _cycle(hours, sc)
             types.append(ts)
         bs.types = types
+        if book.cost_per_slot:
+            bs.cost_per_slot, bs.cost_category = book.cost_per_slot, categories.index(name)
         books.append(bs)
 
     over = {key: list(values) for key, values in sc.results.over.items()}
@@ -275,6 +299,13 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
             if st.not_before is not None:
                 s.not_before = add_dist(st.not_before)
             s.over, s.over_labels = _thresholds(over.get(f"appointment_wait.{name}", []), to_days)
+        elif st.cost is not None:
+            s.kind = _core.StepKind.COST
+            s.duration = add_dist(st.cost)
+            s.cost_category = categories.index(st.category or "other")
+        elif st.utility is not None:
+            s.kind = _core.StepKind.UTILITY
+            s.utility = add_expr(st.utility, f"{where}.utility")
         elif st.release is not None:
             s.kind = _core.StepKind.RELEASE
             s.resource = resource_index[st.release]

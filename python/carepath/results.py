@@ -4,6 +4,7 @@ paired comparisons under common random numbers."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -77,6 +78,21 @@ class Results:
             )
         rows = self.per_replication[self.per_replication["variant"] == variant]
         return rows.set_index("replication")[self.metrics]
+
+    def economics(
+        self,
+        baseline: str = "baseline",
+        intervention: str | None = None,
+        wtp: Sequence[float] = (20000.0, 30000.0),
+        level: float = 0.95,
+    ) -> pd.DataFrame:
+        """Incremental cost and QALYs per patient, the ICER and the net
+        monetary benefit at each willingness to pay, with confidence
+        intervals from the paired replications.  See
+        :func:`carepath.economics.economics_table`."""
+        from .economics import economics_table
+
+        return economics_table(self, baseline, intervention, wtp, level)
 
     def summary(self, level: float = 0.95) -> pd.DataFrame:
         """Mean, sd and t-based confidence interval per ``(variant, metric)``.

@@ -25,6 +25,9 @@ struct Patient {
     Stream durations;
     Stream routing;   // made on first use: most pathways never need them
     Stream patience;
+    Stream costs;
+    double utility = 0.0;        // quality-of-life weight since utility_since
+    double utility_since = 0.0;
     std::uint32_t source = 0;
     std::uint32_t ordinal = 0;  // k-th patient of its source: names its streams
     std::uint32_t token = 0;    // see Event: bumped whenever a pending event is overtaken
@@ -35,6 +38,7 @@ struct Patient {
     bool observed = false;  // arrived after the warm-up: its outcomes are recorded
     bool has_routing = false;
     bool has_patience = false;
+    bool has_costs = false;
     bool backdated = false;  // a backlog patient: its first wait counts from arrival_time
 };
 
@@ -79,11 +83,15 @@ public:
     std::size_t live() const { return live_; }
     std::size_t capacity() const { return patients_.size(); }
     template <class F>
-    void for_each_live(F&& f) {
+    void for_each_live_slot(F&& f) {
         std::vector<bool> is_free(patients_.size(), false);
         for (auto s : free_) is_free[s] = true;
         for (std::uint32_t s = 0; s < patients_.size(); ++s)
-            if (!is_free[s]) f(patients_[s]);
+            if (!is_free[s]) f(s);
+    }
+    template <class F>
+    void for_each_live(F&& f) {
+        for_each_live_slot([&](std::uint32_t s) { f(patients_[s]); });
     }
 
 private:

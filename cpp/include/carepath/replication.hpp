@@ -24,6 +24,8 @@ struct PatientStats {
     std::vector<std::uint64_t> completed;  // per step: served, delayed, attended
     std::vector<std::uint64_t> reneged, balked, dna, full;  // per step
     std::vector<std::uint64_t> exits;      // per outcome
+    std::vector<double> costs;             // per cost category, discounted
+    double qalys = 0.0;                    // discounted
 };
 
 // Entries into a step and reneges from it, per clock hour of the

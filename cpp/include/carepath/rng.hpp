@@ -19,6 +19,7 @@ enum class Purpose : std::uint32_t {
     Durations = 3,   // a patient's service and delay times
     Routing = 4,     // a patient's branch choices and attendance
     Patience = 5,    // a patient's patience and time-to-event draws
+    Costs = 6,       // a patient's cost draws
 };
 
 // Stafford's "Mix13" finaliser, SplitMix64's output function.  A bijection.

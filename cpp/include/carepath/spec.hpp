@@ -25,6 +25,8 @@ enum class StepKind : int {
     Set = 6,           // attributes[set_attributes[i]] = expressions[set_expressions[i]]
     Book = 7,          // take the first free slot in `book`, wait for it, attend or DNA
     Goto = 8,          // go to `next`
+    Cost = 9,          // add a cost drawn from `duration`'s distribution to `cost_category`, go to `next`
+    Utility = 10,      // the quality-of-life weight is expression `utility` from now on, go to `next`
 };
 
 // A weekly (or any periodic) pattern: occurrence k is at
@@ -70,6 +72,9 @@ struct StepSpec {
     std::vector<double> over;
     std::vector<std::string> over_labels;
     int scale = -1;  // expression multiplying the service or delay draw; -1 = none
+    // cost: `duration` is the amount's distribution; utility: an expression
+    int cost_category = -1;
+    int utility = -1;
     // count entries into this step (and reneges from it) by clock hour
     bool hourly = false;
     // time-average number of patients at this step (`results.occupancy`)
@@ -105,6 +110,8 @@ struct ResourceSpec {
     bool interrupt_at_shift_end = false;  // else patients in service finish
     // A patient of higher priority (lower value) displaces the last one in service.
     Preempt preempt = Preempt::None;
+    double cost_per_hour = 0.0;  // charged to the patient for each hour it holds a server
+    int cost_category = -1;
 };
 
 struct SlotTypeSpec {
@@ -116,6 +123,8 @@ struct SlotTypeSpec {
 struct BookSpec {
     std::string name;
     std::vector<SlotTypeSpec> types;
+    double cost_per_slot = 0.0;  // charged to the patient at its slot, attended or not
+    int cost_category = -1;
 };
 
 struct AttributeSpec {
@@ -136,6 +145,12 @@ struct ModelSpec {
     // that patients who arrived in the window finish; only they are
     // counted, and time averages stop at the horizon.
     double follow_up = 0.0;
+    // Economics: discount rates per year (from the warm-up's end) and the
+    // names of the cost categories; off unless a cost or utility is used.
+    bool economics = false;
+    double discount_costs = 0.035;
+    double discount_qalys = 0.035;
+    std::vector<std::string> cost_categories;
     double hours_per_unit = 1.0;       // 1/60 for minutes, 24 for days
     double start_hour_of_week = 0.0;   // t = 0 is this many hours after Monday 00:00
     std::vector<DistSpec> distributions;

@@ -88,6 +88,7 @@ class Book(BaseModel):
     horizon: Duration = 28
     slots: Annotated[list[SlotGroup], Field(min_length=1)]
     types: dict[Name, SlotType] = Field(default_factory=dict)
+    cost_per_slot: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
 
     @model_validator(mode="after")
     def _consistent(self) -> Book:

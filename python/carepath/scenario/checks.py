@@ -89,6 +89,10 @@ def _check_step(
         compile_expression(step.scale, names, f"{where}.scale")
     if isinstance(step.dna, str):
         compile_expression(step.dna, names, f"{where}.dna")
+    if step.utility is not None:
+        compile_expression(step.utility, names, f"{where}.utility")
+    if step.category in ("total", "per_patient"):
+        raise ScenarioError(f"{where}.category", f"'{step.category}' names a total; choose another")
     for attr, text in (step.set or {}).items():
         if attr not in sc.attributes:
             raise ScenarioError(
@@ -201,7 +205,7 @@ def _instant_successors(step: Step) -> list[str]:
     """The steps a patient can reach from ``step`` without simulated time passing."""
     out = [arm.target for arm in step.branch or []]
     out += [t for t in (step.goto, step.on_balk, step.on_full) if t is not None]
-    if step.action in ("set", "release") or step.holds:
+    if step.action in ("set", "release", "cost", "utility") or step.holds:
         out.append(str(step.then))
     duration = step.service if step.service is not None else step.delay
     if duration is not None and (duration.can_be_zero() or duration.dist == "normal"):

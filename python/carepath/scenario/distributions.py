@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 PositiveFinite = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
@@ -216,3 +216,13 @@ DIST_MODELS: dict[str, type[_Dist]] = {
     "empirical": Empirical,
 }
 DIST_NAMES = tuple(DIST_MODELS)
+
+
+def _number_is_fixed(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"dist": "fixed", "value": value}
+    return value
+
+
+# A distribution, or a plain number meaning {dist: fixed, value: number}.
+NumberOrDistribution = Annotated[Distribution, BeforeValidator(_number_is_fixed)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import ScenarioError
 from .books import Book
@@ -17,7 +17,7 @@ from .clock import (
     time_of_day_hours,
     to_time_units,
 )
-from .distributions import Distribution
+from .distributions import Distribution, NumberOrDistribution
 from .steps import Step
 from .targets import Target
 from .types import MAX_CAPACITY, Count, Name, NonNegative
@@ -49,6 +49,7 @@ class Resource(BaseModel):
     shifts: Annotated[list[Shift], Field(min_length=1)] | None = None
     at_shift_end: Literal["finish", "interrupt"] = "finish"
     preempt: Literal["none", "resume", "restart"] = "none"
+    cost_per_hour: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
 
     @model_validator(mode="after")
     def _capacity_or_shifts(self) -> Resource:
@@ -100,13 +101,7 @@ class Backlog(BaseModel):
     waited: Distribution
 
 
-def _number_is_fixed(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return {"dist": "fixed", "value": value}
-    return value
-
-
-AttributeDist = Annotated[Distribution, BeforeValidator(_number_is_fixed)]
+AttributeDist = NumberOrDistribution
 ARRIVAL_KINDS = ("rate", "profile", "schedule", "cohort", "backlog")
 
 
@@ -157,6 +152,15 @@ class CalendarStart(BaseModel):
         return WEEKDAYS.index(self.day) * 24 + time_of_day_hours(self.time)
 
 
+class Economics(BaseModel):
+    """Discounting of costs and QALYs: a rate a year from the end of the
+    warm-up (NICE's reference case: 3.5% for both)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    discount_rate: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = 0.035
+    qaly_discount_rate: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] | None = None
+
+
 class ResultOptions(BaseModel):
     """Extra outputs: metrics by patient class, counts over thresholds, counts
     by clock hour at some steps, and derived metrics (formulas over metrics
@@ -198,6 +202,8 @@ class Scenario(BaseModel):
     arrivals: Annotated[list[Arrival], Field(min_length=1)]
     pathway: Annotated[dict[Name, Step], Field(min_length=1)]
     results: ResultOptions = ResultOptions()
+    economics: Economics = Economics()
+    psa: dict[str, NumberOrDistribution] = Field(default_factory=dict)
     targets: list[Target] = Field(default_factory=list)
     variants: dict[Name, dict[str, Any]] = Field(default_factory=dict)
 

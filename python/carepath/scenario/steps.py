@@ -14,10 +14,22 @@ from pydantic import (
 )
 
 from .clock import WEEKDAYS, TimeOfDay, Weekdays
-from .distributions import Distribution
+from .distributions import Distribution, NumberOrDistribution
 from .types import MAX_CAPACITY, Count
 
-ACTIONS = ("seize", "delay", "wait_until", "branch", "book", "set", "release", "goto", "exit")
+ACTIONS = (
+    "seize",
+    "delay",
+    "wait_until",
+    "branch",
+    "book",
+    "set",
+    "release",
+    "goto",
+    "cost",
+    "utility",
+    "exit",
+)
 
 
 def _one_or_many(value: Any) -> Any:
@@ -82,9 +94,11 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
     "release": ("then",),
     "set": ("then",),
     "goto": (),
+    "cost": ("category", "then"),
+    "utility": ("then",),
     "book": ("types", "not_before", "dna", "on_dna", "on_full", "patience", "on_renege", "then"),
 }
-_NEEDS_THEN = ("seize", "delay", "wait_until", "release", "set", "book")
+_NEEDS_THEN = ("seize", "delay", "wait_until", "release", "set", "book", "cost", "utility")
 _PAIRS = (("patience", "on_renege"), ("max_queue", "on_balk"), ("dna", "on_dna"))
 
 
@@ -129,10 +143,13 @@ class Step(BaseModel):
     dna: Annotated[float, Field(ge=0, le=1)] | str | None = None
     on_dna: str | None = None
     on_full: str | None = None
+    cost: NumberOrDistribution | None = None
+    category: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] | None = None
+    utility: str | None = None
     exit: str | None = None
     then: str | None = None
 
-    @field_validator("priority", "scale", mode="before")
+    @field_validator("priority", "scale", "utility", mode="before")
     @classmethod
     def _number_is_expression(cls, v: Any) -> Any:
         return _expression(v)
