@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <chrono>
+#include <exception>
 #include <future>
 
 #include "carepath/runner.hpp"
@@ -13,17 +14,21 @@ namespace carepath::bindings {
 namespace {
 
 // Runs the replications on worker threads with the GIL released, while this
-// (the interpreter's) thread polls for signals every 50 ms: Ctrl-C stops the
-// workers at their next check and surfaces as KeyboardInterrupt.
+// (the interpreter's) thread polls every 50 ms: Ctrl-C stops the workers at
+// their next check and surfaces as KeyboardInterrupt, and `progress` (a
+// callable, or None) hears the number of replications finished when it grows.
 py::tuple run(const Runner& runner, std::size_t replications, std::uint64_t seed, unsigned threads,
-              std::size_t first_replication) {
+              std::size_t first_replication, const py::object& progress) {
     std::atomic<bool> stop{false};
+    std::atomic<std::size_t> done{0};
+    std::size_t reported = 0;
     bool interrupted = false;
+    std::exception_ptr callback_error;  // rethrown once the workers have stopped
     RunOutput out;
     {
         py::gil_scoped_release release;
         auto job = std::async(std::launch::async, [&] {
-            return runner.run(replications, seed, threads, stop, first_replication);
+            return runner.run(replications, seed, threads, stop, first_replication, &done);
         });
         while (job.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
             if (interrupted) continue;
@@ -31,6 +36,18 @@ py::tuple run(const Runner& runner, std::size_t replications, std::uint64_t seed
             if (PyErr_CheckSignals() != 0) {
                 interrupted = true;
                 stop.store(true);
+                continue;
+            }
+            const std::size_t now = done.load();
+            if (!progress.is_none() && now != reported) {
+                reported = now;
+                try {
+                    progress(now);
+                } catch (...) {
+                    callback_error = std::current_exception();
+                    interrupted = true;
+                    stop.store(true);
+                }
             }
         }
         if (interrupted) {
@@ -43,7 +60,9 @@ py::tuple run(const Runner& runner, std::size_t replications, std::uint64_t seed
             out = job.get();
         }
     }
+    if (callback_error) std::rethrow_exception(callback_error);
     if (interrupted) throw py::error_already_set();
+    if (!progress.is_none() && reported != replications) progress(replications);
 
     const auto width = static_cast<py::ssize_t>(out.metric_names.size());
     py::array_t<double> values({static_cast<py::ssize_t>(out.replications), width});
@@ -58,8 +77,9 @@ void register_runner(py::module_& m) {
         .def(py::init<const ModelSpec&>(), py::arg("spec"))
         .def_property_readonly("metric_names", &Runner::metric_names)
         .def("run", &run, py::arg("replications"), py::arg("seed"), py::arg("threads") = 0,
-             py::arg("first_replication") = 0,
-             "Run replications [first, first + n); returns (metric names, array replications x metrics).");
+             py::arg("first_replication") = 0, py::arg("progress") = py::none(),
+             "Run replications [first, first + n); returns (metric names, array replications x metrics).\n"
+             "progress: None or a callable given the number of replications finished, as it grows.");
 }
 
 }  // namespace carepath::bindings

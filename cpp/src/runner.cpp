@@ -20,7 +20,8 @@ Runner& Runner::operator=(Runner&&) noexcept = default;
 const std::vector<std::string>& Runner::metric_names() const { return model_->metric_names; }
 
 RunOutput Runner::run(std::size_t replications, std::uint64_t seed, unsigned threads,
-                      const std::atomic<bool>& stop, std::size_t first_replication) const {
+                      const std::atomic<bool>& stop, std::size_t first_replication,
+                      std::atomic<std::size_t>* done) const {
     RunOutput out;
     out.metric_names = model_->metric_names;
     const std::size_t width = out.metric_names.size();
@@ -45,6 +46,7 @@ RunOutput Runner::run(std::size_t replications, std::uint64_t seed, unsigned thr
                 if (i >= replications) return;
                 const auto rep = static_cast<std::uint32_t>(first_replication + i);
                 if (!simulate_replication(*model_, seed, rep, ws, out.values.data() + i * width, stop)) return;
+                if (done != nullptr) done->fetch_add(1);
             }
         } catch (...) {
             std::lock_guard<std::mutex> lock(error_mutex);

@@ -106,6 +106,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="also write one row per (variant, replication) to this Parquet "
         "file, atomically (no partial file on error or Ctrl-C)",
     )
+    run.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar (it shows on stderr, when that is a terminal, "
+        "for runs longer than two seconds)",
+    )
 
     scenarios = sub.add_parser(
         "scenarios",
@@ -165,6 +171,7 @@ def _run(args: argparse.Namespace) -> int:
         variants=args.variants,
         changes=_changes(args.changes),
         horizon=_number_or_text(args.horizon),
+        progress=not args.quiet and sys.stderr.isatty(),
     )
     if args.out:
         res.to_parquet(args.out)

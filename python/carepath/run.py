@@ -68,6 +68,7 @@ def run(
     variants: Sequence[str] | None = None,
     changes: dict[str, Any] | None = None,
     horizon: float | str | None = None,
+    progress: bool = False,
 ) -> Results:
     """Simulate a scenario's baseline and variants.
 
@@ -91,6 +92,9 @@ def run(
     horizon
         Simulated time to run (a number of time units or ``"8 weeks"``);
         default the scenario's.  The warmup is kept.
+    progress
+        Show a progress bar of replications on stderr (tqdm) if the run
+        lasts more than two seconds.
 
     Returns
     -------
@@ -130,26 +134,13 @@ def run(
                 "variants", f"no variant '{name}' (have: {', '.join(sc.variant_names)})"
             )
 
-    frames = []
-    for name in dict.fromkeys(names):
-        variant = sc.variant(name)
-        model = compile_scenario(variant)
-        try:
-            runner = _core.Runner(model)
-        except ValueError as err:  # the Python checks should have caught it first
-            raise _in_variant(ScenarioError("", str(err)), name) from None
-        try:
-            metric_names, values = runner.run(reps, root_seed, n_threads)
-        except RuntimeError as err:
-            where = "" if name == "baseline" else f" (variant {name})"
-            raise SimulationError(f"{err}{where}") from None
-        frame = pd.DataFrame(values, columns=metric_names)
-        frame.insert(0, "variant", name)
-        frame.insert(1, "replication", range(reps))
-        try:
-            frames.append(add_derived(frame, variant.results.derived, window(variant)))
-        except ScenarioError as err:
-            raise _in_variant(err, name) from None
+    runs = list(dict.fromkeys(names))
+    bar = _ProgressBar(sc.name, reps * len(runs)) if progress else None
+    try:
+        frames = [_run_variant(sc, name, reps, root_seed, n_threads, bar) for name in runs]
+    finally:
+        if bar:
+            bar.close()
     per_replication = pd.concat(frames, ignore_index=True)
     return Results(
         per_replication=per_replication,
@@ -158,3 +149,57 @@ def run(
         time_unit=sc.time_unit,
         target_specs=tuple(sc.targets),
     )
+
+
+def _run_variant(
+    sc: Scenario, name: str, reps: int, seed: int, threads: int, bar: _ProgressBar | None
+) -> pd.DataFrame:
+    """One variant's replications as a frame, derived metrics included."""
+    variant = sc.variant(name)
+    try:
+        runner = _core.Runner(compile_scenario(variant))
+    except ValueError as err:  # the Python checks should have caught it first
+        raise _in_variant(ScenarioError("", str(err)), name) from None
+    try:
+        metric_names, values = runner.run(
+            reps, seed, threads, progress=bar.advance if bar else None
+        )
+    except RuntimeError as err:
+        where = "" if name == "baseline" else f" (variant {name})"
+        raise SimulationError(f"{err}{where}") from None
+    if bar:
+        bar.next_variant()
+    frame = pd.DataFrame(values, columns=metric_names)
+    frame.insert(0, "variant", name)
+    frame.insert(1, "replication", range(reps))
+    try:
+        return add_derived(frame, variant.results.derived, window(variant))
+    except ScenarioError as err:
+        raise _in_variant(err, name) from None
+
+
+PROGRESS_DELAY_S = 2.0  # a run shorter than this shows no bar
+
+
+class _ProgressBar:
+    """A tqdm bar over every replication of every variant, on stderr, shown
+    only once a run has lasted two seconds."""
+
+    def __init__(self, name: str, total: int) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(
+            total=total, desc=name, unit="replication", delay=PROGRESS_DELAY_S, leave=False
+        )
+        self._base = 0  # replications of the variants already run
+        self._done = 0
+
+    def advance(self, done_in_variant: int) -> None:
+        self._bar.update(self._base + done_in_variant - self._done)
+        self._done = self._base + done_in_variant
+
+    def next_variant(self) -> None:
+        self._base = self._done
+
+    def close(self) -> None:
+        self._bar.close()

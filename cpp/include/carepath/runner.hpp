@@ -31,9 +31,11 @@ public:
 
     // threads = 0 uses every hardware thread.  If `stop` becomes true the
     // workers return at their next check and the rows not yet simulated are
-    // left at zero; the caller discards the output.
+    // left at zero; the caller discards the output.  `done`, if given, counts
+    // finished replications (for a progress bar).
     RunOutput run(std::size_t replications, std::uint64_t seed, unsigned threads,
-                  const std::atomic<bool>& stop, std::size_t first_replication = 0) const;
+                  const std::atomic<bool>& stop, std::size_t first_replication = 0,
+                  std::atomic<std::size_t>* done = nullptr) const;
 
 private:
     std::unique_ptr<CompiledModel> model_;
