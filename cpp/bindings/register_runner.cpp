@@ -17,8 +17,8 @@ namespace {
 // (the interpreter's) thread polls every 50 ms: Ctrl-C stops the workers at
 // their next check and surfaces as KeyboardInterrupt, and `progress` (a
 // callable, or None) hears the number of replications finished when it grows.
-py::tuple run(const Runner& runner, std::size_t replications, std::uint64_t seed, unsigned threads,
-              std::size_t first_replication, const py::object& progress) {
+RunOutput run_output(const Runner& runner, std::size_t replications, std::uint64_t seed, unsigned threads,
+                     std::size_t first_replication, const py::object& progress, bool with_series) {
     std::atomic<bool> stop{false};
     std::atomic<std::size_t> done{0};
     std::size_t reported = 0;
@@ -28,7 +28,7 @@ py::tuple run(const Runner& runner, std::size_t replications, std::uint64_t seed
     {
         py::gil_scoped_release release;
         auto job = std::async(std::launch::async, [&] {
-            return runner.run(replications, seed, threads, stop, first_replication, &done);
+            return runner.run(replications, seed, threads, stop, first_replication, &done, with_series);
         });
         while (job.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
             if (interrupted) continue;
@@ -63,11 +63,30 @@ py::tuple run(const Runner& runner, std::size_t replications, std::uint64_t seed
     if (callback_error) std::rethrow_exception(callback_error);
     if (interrupted) throw py::error_already_set();
     if (!progress.is_none() && reported != replications) progress(replications);
+    return out;
+}
 
+py::array_t<double> values_array(const RunOutput& out) {
     const auto width = static_cast<py::ssize_t>(out.metric_names.size());
     py::array_t<double> values({static_cast<py::ssize_t>(out.replications), width});
     std::copy(out.values.begin(), out.values.end(), values.mutable_data());
-    return py::make_tuple(out.metric_names, values);
+    return values;
+}
+
+py::tuple run(const Runner& runner, std::size_t replications, std::uint64_t seed, unsigned threads,
+              std::size_t first_replication, const py::object& progress) {
+    const RunOutput out = run_output(runner, replications, seed, threads, first_replication, progress, false);
+    return py::make_tuple(out.metric_names, values_array(out));
+}
+
+py::tuple run_with_series(const Runner& runner, std::size_t replications, std::uint64_t seed, unsigned threads,
+                          std::size_t first_replication, const py::object& progress) {
+    const RunOutput out = run_output(runner, replications, seed, threads, first_replication, progress, true);
+    py::array_t<double> series({static_cast<py::ssize_t>(out.replications),
+                                static_cast<py::ssize_t>(out.series_names.size()),
+                                static_cast<py::ssize_t>(out.n_bins)});
+    std::copy(out.series.begin(), out.series.end(), series.mutable_data());
+    return py::make_tuple(out.metric_names, values_array(out), out.series_names, series);
 }
 
 }  // namespace
@@ -79,7 +98,10 @@ void register_runner(py::module_& m) {
         .def("run", &run, py::arg("replications"), py::arg("seed"), py::arg("threads") = 0,
              py::arg("first_replication") = 0, py::arg("progress") = py::none(),
              "Run replications [first, first + n); returns (metric names, array replications x metrics).\n"
-             "progress: None or a callable given the number of replications finished, as it grows.");
+             "progress: None or a callable given the number of replications finished, as it grows.")
+        .def("run_with_series", &run_with_series, py::arg("replications"), py::arg("seed"),
+             py::arg("threads") = 0, py::arg("first_replication") = 0, py::arg("progress") = py::none(),
+             "As run, plus (series names, array replications x series x bins) of `results.series`.");
 }
 
 }  // namespace carepath::bindings

@@ -42,6 +42,13 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         invalid("warmup", "must be >= 0 and < horizon, got " + std::to_string(spec.warmup));
     if (!std::isfinite(spec.follow_up) || spec.follow_up < 0)
         invalid("follow_up", "must be >= 0, got " + std::to_string(spec.follow_up));
+    if (!std::isfinite(spec.series_bin) || spec.series_bin < 0)
+        invalid("results.series.bin", "must be >= 0");
+    if (spec.series_bin > 0) {
+        const double bins = std::ceil((spec.horizon - spec.warmup) / spec.series_bin);
+        if (bins > 1e6) invalid("results.series.bin", "makes more than a million bins; use a wider bin");
+        n_bins = static_cast<std::size_t>(bins);
+    }
     for (double rate : {spec.discount_costs, spec.discount_qalys})
         if (!std::isfinite(rate) || rate < 0 || rate >= 1) invalid("economics.discount", "rates must be in [0, 1)");
     const std::size_t n_categories = spec.cost_categories.size();
@@ -281,6 +288,16 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     }
     if (spec.system_time_over.size() != spec.system_time_over_labels.size())
         invalid("results.over", "one label per threshold is needed");
+
+    if (n_bins > 0) {
+        series_names.emplace_back("in_system");
+        for (const ResourceSpec& rs : spec.resources) {
+            series_names.push_back("busy." + rs.name);
+            series_names.push_back("queue_length." + rs.name);
+        }
+        for (std::size_t i = 0; i < n_steps; ++i)
+            if (occupancy_index[i] >= 0) series_names.push_back("occupancy." + spec.steps[i].name);
+    }
 
     // Classes: every combination of the `by` attributes' values, the first
     // attribute varying slowest.

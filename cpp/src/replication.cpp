@@ -49,7 +49,7 @@ public:
           cost_discount_(m.spec.discount_costs, m.spec.hours_per_unit, m.spec.warmup),
           qaly_discount_(m.spec.discount_qalys, m.spec.hours_per_unit, m.spec.warmup) {}
 
-    bool run(double* row, const std::atomic<bool>& stop) {
+    bool run(double* row, const std::atomic<bool>& stop, double* series = nullptr) {
         reset();
         std::uint64_t events = 0;
         while (!ws_.calendar.empty()) {
@@ -94,6 +94,7 @@ public:
         if (spec_.economics) close_accounts();
         RowSink sink{row};
         emit(sink);
+        if (series != nullptr) write_series(series);
         return true;
     }
 
@@ -166,6 +167,11 @@ public:
         ws_.in_system.reset(w, h);
         ws_.occupancy.resize(m_.n_occupancy);
         for (auto& level : ws_.occupancy) level.reset(w, h);
+        if (m_.n_bins > 0) {
+            ws_.in_system.use_bins(spec_.series_bin, m_.n_bins);
+            for (auto& r : ws_.resources) r.use_bins(spec_.series_bin, m_.n_bins);
+            for (auto& level : ws_.occupancy) level.use_bins(spec_.series_bin, m_.n_bins);
+        }
         ws_.arrived.assign(spec_.sources.size(), 0);
         ws_.observed_arrivals.assign(spec_.sources.size(), 0);
         ws_.arrival_streams.clear();
@@ -730,6 +736,22 @@ private:
             out([&] { return "exits." + spec_.outcomes[o] + cls; }, static_cast<double>(s.exits[o]));
     }
 
+    // In the order of CompiledModel::series_names, each n_bins long.
+    void write_series(double* out) {
+        const std::size_t n = m_.n_bins;
+        for (std::size_t k = 0; k < n; ++k) out[k] = ws_.in_system.bin_mean(k);
+        out += n;
+        for (auto& r : ws_.resources) {
+            for (std::size_t k = 0; k < n; ++k) out[k] = r.busy_in_bin(k);
+            for (std::size_t k = 0; k < n; ++k) out[n + k] = r.queue_in_bin(k);
+            out += 2 * n;
+        }
+        for (auto& level : ws_.occupancy) {
+            for (std::size_t k = 0; k < n; ++k) out[k] = level.bin_mean(k);
+            out += n;
+        }
+    }
+
     // Costs and QALYs, discounted, for observed patients only.
     void charge(const Patient& p, int category, double amount) {
         record(p, [&](PatientStats& s) { s.costs[static_cast<std::size_t>(category)] += amount; });
@@ -829,8 +851,8 @@ private:
 }  // namespace
 
 bool simulate_replication(const CompiledModel& model, std::uint64_t seed, std::uint32_t replication,
-                          Workspace& ws, double* row, const std::atomic<bool>& stop) {
-    return Simulation(model, seed, replication, ws).run(row, stop);
+                          Workspace& ws, double* row, const std::atomic<bool>& stop, double* series) {
+    return Simulation(model, seed, replication, ws).run(row, stop, series);
 }
 
 std::vector<std::string> metric_names(const CompiledModel& model) {

@@ -21,12 +21,18 @@ const std::vector<std::string>& Runner::metric_names() const { return model_->me
 
 RunOutput Runner::run(std::size_t replications, std::uint64_t seed, unsigned threads,
                       const std::atomic<bool>& stop, std::size_t first_replication,
-                      std::atomic<std::size_t>* done) const {
+                      std::atomic<std::size_t>* done, bool with_series) const {
     RunOutput out;
     out.metric_names = model_->metric_names;
     const std::size_t width = out.metric_names.size();
     out.values.assign(replications * width, 0.0);
     out.replications = replications;
+    const std::size_t series_width = with_series ? model_->series_names.size() * model_->n_bins : 0;
+    if (series_width > 0) {
+        out.series_names = model_->series_names;
+        out.n_bins = model_->n_bins;
+        out.series.assign(replications * series_width, 0.0);
+    }
     if (replications == 0) return out;
 
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -45,7 +51,8 @@ RunOutput Runner::run(std::size_t replications, std::uint64_t seed, unsigned thr
                 const std::size_t i = next.fetch_add(1);
                 if (i >= replications) return;
                 const auto rep = static_cast<std::uint32_t>(first_replication + i);
-                if (!simulate_replication(*model_, seed, rep, ws, out.values.data() + i * width, stop)) return;
+                double* series = series_width > 0 ? out.series.data() + i * series_width : nullptr;
+                if (!simulate_replication(*model_, seed, rep, ws, out.values.data() + i * width, stop, series)) return;
                 if (done != nullptr) done->fetch_add(1);
             }
         } catch (...) {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,6 +15,7 @@ from .io import atomic_path
 
 if TYPE_CHECKING:
     from .scenario.targets import Target
+    from .series import Series
 
 ID_COLUMNS = ("variant", "replication")
 
@@ -52,6 +53,9 @@ class Results:
         The unit of times (waits, system time); appointment waits are in days.
     target_specs
         The scenario's published figures (its ``targets:``), for :meth:`targets`.
+    series
+        Per variant, its time series when the scenario asks for them
+        (``results.series``); see :meth:`timeseries`.
     """
 
     per_replication: pd.DataFrame
@@ -59,6 +63,7 @@ class Results:
     seed: int
     time_unit: str = "hours"
     target_specs: tuple[Target, ...] = ()
+    series: dict[str, Series] = field(default_factory=dict)
 
     @property
     def variants(self) -> list[str]:
@@ -78,6 +83,31 @@ class Results:
             )
         rows = self.per_replication[self.per_replication["variant"] == variant]
         return rows.set_index("replication")[self.metrics]
+
+    def timeseries(self, level: float = 0.95) -> pd.DataFrame:
+        """Time series averaged over replications, with confidence intervals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``variant, series, bin_start, mean, ci_low, ci_high, n``:
+            for each variant, each series (``in_system``, ``busy.<resource>``,
+            ``queue_length.<resource>``, ``occupancy.<step>``) and each bin
+            (``bin_start`` in time units), the mean level over replications.
+
+        Raises
+        ------
+        ValueError
+            If the scenario asked for no time series (``results.series``).
+        """
+        if not self.series:
+            raise ValueError(
+                "no time series in these results: add results: {series: {bin: 1 hour}} "
+                "to the scenario"
+            )
+        frames = [s.table(level).assign(variant=v) for v, s in self.series.items()]
+        out = pd.concat(frames, ignore_index=True)
+        return out[["variant", *[c for c in out.columns if c != "variant"]]]
 
     def economics(
         self,

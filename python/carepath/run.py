@@ -14,7 +14,8 @@ from .derived import add_derived, check_formulas, window_constants
 from .errors import ScenarioError, SimulationError
 from .results import Results
 from .scenario import Scenario, load
-from .scenario.clock import UNIT_HOURS
+from .scenario.clock import UNIT_HOURS, to_time_units
+from .series import Series
 from .target_table import check_metrics
 
 
@@ -137,10 +138,12 @@ def run(
     runs = list(dict.fromkeys(names))
     bar = _ProgressBar(sc.name, reps * len(runs)) if progress else None
     try:
-        frames = [_run_variant(sc, name, reps, root_seed, n_threads, bar) for name in runs]
+        outputs = {name: _run_variant(sc, name, reps, root_seed, n_threads, bar) for name in runs}
     finally:
         if bar:
             bar.close()
+    frames = [frame for frame, _ in outputs.values()]
+    series = {name: s for name, (_, s) in outputs.items() if s is not None}
     per_replication = pd.concat(frames, ignore_index=True)
     return Results(
         per_replication=per_replication,
@@ -148,22 +151,31 @@ def run(
         seed=root_seed,
         time_unit=sc.time_unit,
         target_specs=tuple(sc.targets),
+        series=series,
     )
 
 
 def _run_variant(
     sc: Scenario, name: str, reps: int, seed: int, threads: int, bar: _ProgressBar | None
-) -> pd.DataFrame:
-    """One variant's replications as a frame, derived metrics included."""
+) -> tuple[pd.DataFrame, Series | None]:
+    """One variant's replications as a frame, derived metrics included, and
+    its time series if the scenario asks for them."""
     variant = sc.variant(name)
     try:
         runner = _core.Runner(compile_scenario(variant))
     except ValueError as err:  # the Python checks should have caught it first
         raise _in_variant(ScenarioError("", str(err)), name) from None
+    progress = bar.advance if bar else None
+    series = None
     try:
-        metric_names, values = runner.run(
-            reps, seed, threads, progress=bar.advance if bar else None
-        )
+        if variant.results.series is not None:
+            metric_names, values, names, array = runner.run_with_series(
+                reps, seed, threads, progress=progress
+            )
+            bin_width = to_time_units(variant.results.series.bin, variant.time_unit)
+            series = Series(list(names), array, float(variant.warmup), bin_width)
+        else:
+            metric_names, values = runner.run(reps, seed, threads, progress=progress)
     except RuntimeError as err:
         where = "" if name == "baseline" else f" (variant {name})"
         raise SimulationError(f"{err}{where}") from None
@@ -173,7 +185,7 @@ def _run_variant(
     frame.insert(0, "variant", name)
     frame.insert(1, "replication", range(reps))
     try:
-        return add_derived(frame, variant.results.derived, window(variant))
+        return add_derived(frame, variant.results.derived, window(variant)), series
     except ScenarioError as err:
         raise _in_variant(err, name) from None
 

@@ -52,12 +52,14 @@ struct Workspace {
     TimeWeighted in_system;
 };
 
-// Simulates replication `replication` and writes its metrics to `row`.
+// Simulates replication `replication` and writes its metrics to `row`, and
+// its time series (n_series x n_bins) to `series` unless that is null.
 // Returns false if `stop` was raised before the end.  Throws
 // std::runtime_error if a patient loops without time advancing or releases
 // what it does not hold.
 bool simulate_replication(const CompiledModel& model, std::uint64_t seed, std::uint32_t replication,
-                          Workspace& ws, double* row, const std::atomic<bool>& stop);
+                          Workspace& ws, double* row, const std::atomic<bool>& stop,
+                          double* series = nullptr);
 
 // The names of the metrics simulate_replication writes, in order.
 std::vector<std::string> metric_names(const CompiledModel& model);

@@ -73,6 +73,13 @@ public:
 
     double utilisation(double horizon);
     double mean_queue_length(double horizon) { return queue_level_.mean(horizon); }
+    // Time series: busy servers and queue length per bin (after reset).
+    void use_bins(double width, std::size_t n) {
+        busy_level_.use_bins(width, n);
+        queue_level_.use_bins(width, n);
+    }
+    double busy_in_bin(std::size_t k) { return busy_level_.bin_mean(k); }
+    double queue_in_bin(std::size_t k) { return queue_level_.bin_mean(k); }
 
 private:
     static bool before(const QueueEntry& x, const QueueEntry& y) {

@@ -18,6 +18,10 @@ struct RunOutput {
     std::vector<std::string> metric_names;
     std::vector<double> values;  // replications x metrics, row-major
     std::size_t replications = 0;
+    // With with_series: replications x series x bins, row-major
+    std::vector<std::string> series_names;
+    std::size_t n_bins = 0;
+    std::vector<double> series;
 };
 
 class Runner {
@@ -35,7 +39,7 @@ public:
     // finished replications (for a progress bar).
     RunOutput run(std::size_t replications, std::uint64_t seed, unsigned threads,
                   const std::atomic<bool>& stop, std::size_t first_replication = 0,
-                  std::atomic<std::size_t>* done = nullptr) const;
+                  std::atomic<std::size_t>* done = nullptr, bool with_series = false) const;
 
 private:
     std::unique_ptr<CompiledModel> model_;

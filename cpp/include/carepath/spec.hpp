@@ -147,6 +147,8 @@ struct ModelSpec {
     double follow_up = 0.0;
     // Economics: discount rates per year (from the warm-up's end) and the
     // names of the cost categories; off unless a cost or utility is used.
+    // Time series (`results.series`): bin width in time units; 0 = none.
+    double series_bin = 0.0;
     bool economics = false;
     double discount_costs = 0.035;
     double discount_qalys = 0.035;

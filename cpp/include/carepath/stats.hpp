@@ -1,12 +1,14 @@
 #pragma once
 // Streaming, memory-bounded statistics for one replication.
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
 namespace carepath {
 
 // Integral of a piecewise-constant level over the observation window
-// [warmup, horizon]; mean() is the time average.
+// [warmup, horizon]; mean() is the time average.  With bins, the integral is
+// also kept per bin of a fixed width from the warm-up's end (a time series).
 class TimeWeighted {
 public:
     void reset(double warmup, double horizon) {
@@ -15,6 +17,18 @@ public:
         level_ = 0.0;
         last_ = 0.0;
         area_ = 0.0;
+        bins_.clear();
+    }
+    void use_bins(double width, std::size_t n) {
+        bin_width_ = width;
+        bins_.assign(n, 0.0);
+    }
+    // The mean level in bin k (the last bin may be shorter than the width).
+    double bin_mean(std::size_t k) {
+        accumulate(horizon_);
+        const double start = warmup_ + static_cast<double>(k) * bin_width_;
+        const double end = std::fmin(start + bin_width_, horizon_);
+        return end > start ? bins_[k] / (end - start) : std::nan("");
     }
     void set(double now, double level) {
         accumulate(now);
@@ -43,9 +57,23 @@ private:
             last_ = warmup_;
         }
         area_ += level_ * (now - last_);
+        if (!bins_.empty() && level_ != 0.0) spread(last_, now);
         last_ = now;
     }
+    void spread(double from, double to) {
+        while (from < to) {
+            auto k = static_cast<std::size_t>((from - warmup_) / bin_width_);
+            if (k >= bins_.size()) k = bins_.size() - 1;
+            double end = warmup_ + static_cast<double>(k + 1) * bin_width_;
+            if (end > to || k + 1 == bins_.size()) end = to;
+            if (!(end > from)) end = to;  // rounding at a bin edge: finish in this bin
+            bins_[k] += level_ * (end - from);
+            from = end;
+        }
+    }
     double warmup_ = 0, horizon_ = 0, level_ = 0, last_ = 0, area_ = 0;
+    double bin_width_ = 0;
+    std::vector<double> bins_;
 };
 
 // Log-linear histogram of non-negative values (HDR style): exact zeros are

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ScenarioError
 from ..expressions import compile_expression
+from .clock import to_time_units
 
 if TYPE_CHECKING:
     from .model import Scenario
@@ -168,6 +169,9 @@ def _check_results(sc: Scenario) -> None:
         if key not in known:
             raise ScenarioError(f"results.over.{key}", _unknown("metric", key, known))
     countable = [n for n, s in sc.pathway.items() if s.seize or s.delay or s.book or s.wait_until]
+    series = sc.results.series
+    if series is not None and not to_time_units(series.bin, sc.time_unit) > 0:
+        raise ScenarioError("results.series.bin", f"must be > 0, got {series.bin}")
     for key in ("hourly", "occupancy"):
         for j, name in enumerate(getattr(sc.results, key)):
             if name not in countable:

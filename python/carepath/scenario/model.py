@@ -161,6 +161,15 @@ class Economics(BaseModel):
     qaly_discount_rate: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] | None = None
 
 
+class SeriesOptions(BaseModel):
+    """Time series of queue lengths, busy servers, patients in the system and
+    at occupancy steps, in bins of ``bin`` (a number of time units or a
+    duration such as ``"1 day"``) from the end of the warm-up."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    bin: Duration
+
+
 class ResultOptions(BaseModel):
     """Extra outputs: metrics by patient class, counts over thresholds, counts
     by clock hour at some steps, and derived metrics (formulas over metrics
@@ -173,6 +182,7 @@ class ResultOptions(BaseModel):
     occupancy: list[str] = Field(default_factory=list)
     derived: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
     constants: dict[Name, float] = Field(default_factory=dict)
+    series: SeriesOptions | None = None
 
 
 class Scenario(BaseModel):
