@@ -21,6 +21,7 @@ from .results import t_interval
 from .target_table import ratio_of_means
 
 if TYPE_CHECKING:
+    from .plots import PSAPlots
     from .results import Results
     from .scenario import Scenario
 
@@ -106,6 +107,14 @@ class PSAResults:
     draws: pd.DataFrame
     baseline: str
     intervention: str
+
+    @property
+    def plot(self) -> PSAPlots:
+        """The cost-effectiveness plane (``plane``) and acceptability curve
+        (``ceac``) as matplotlib figures."""
+        from .plots import PSAPlots
+
+        return PSAPlots(self)
 
     def ceac(self, wtp: Sequence[float] | np.ndarray | None = None) -> pd.DataFrame:
         """The cost-effectiveness acceptability curve: for each willingness to

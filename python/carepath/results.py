@@ -14,6 +14,7 @@ import pandas as pd
 from .io import atomic_path
 
 if TYPE_CHECKING:
+    from .plots import RunPlots
     from .scenario.targets import Target
     from .series import Series
 
@@ -83,6 +84,15 @@ class Results:
             )
         rows = self.per_replication[self.per_replication["variant"] == variant]
         return rows.set_index("replication")[self.metrics]
+
+    @property
+    def plot(self) -> RunPlots:
+        """Plots of this run (matplotlib figures): ``waits``,
+        ``appointment_waits``, ``over_time``, ``by_hour_and_weekday``,
+        ``forest``."""
+        from .plots import RunPlots
+
+        return RunPlots(self)
 
     def timeseries(self, level: float = 0.95) -> pd.DataFrame:
         """Time series averaged over replications, with confidence intervals.

@@ -173,7 +173,14 @@ def _run_variant(
                 reps, seed, threads, progress=progress
             )
             bin_width = to_time_units(variant.results.series.bin, variant.time_unit)
-            series = Series(list(names), array, float(variant.warmup), bin_width)
+            series = Series(
+                list(names),
+                array,
+                float(variant.warmup),
+                bin_width,
+                UNIT_HOURS[variant.time_unit],
+                variant.start.hour_of_week,
+            )
         else:
             metric_names, values = runner.run(reps, seed, threads, progress=progress)
     except RuntimeError as err:

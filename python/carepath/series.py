@@ -26,12 +26,16 @@ class Series:
         Where the first bin starts (the end of the warm-up), in time units.
     bin_width
         In time units; the last bin may be shorter.
+    hours_per_unit, start_hour_of_week
+        The calendar: t = 0 is this many hours after Monday 00:00.
     """
 
     names: list[str]
     values: np.ndarray
     start: float
     bin_width: float
+    hours_per_unit: float = 1.0
+    start_hour_of_week: float = 0.0
 
     def table(self, level: float = 0.95) -> pd.DataFrame:
         """Mean over replications per series and bin, with a t interval.

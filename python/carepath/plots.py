@@ -1,0 +1,208 @@
+"""Plots of a run (``res.plot.*``) and of a PSA (``psa_result.plot.*``).
+
+Each returns a :class:`matplotlib.figure.Figure` built without pyplot, so it
+works headless and leaves no global state; save it with ``fig.savefig``.
+matplotlib is an optional extra: ``pip install 'carepath[plot]'``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .target_table import ratio_interval
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .economics import PSAResults
+    from .results import Results
+
+WEEKDAY_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+STATISTICS = ("mean", "p50", "p90", "p95")
+
+
+def _figure(width: float = 7.0, height: float = 4.5) -> tuple[Figure, Axes]:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:  # pragma: no cover - depends on the install
+        raise ImportError(
+            "carepath's plots need matplotlib: pip install 'carepath[plot]'"
+        ) from None
+    fig = Figure(figsize=(width, height), layout="constrained")
+    return fig, fig.add_subplot()
+
+
+class RunPlots:
+    """The plots of one run: ``res.plot.waits("see_gp")`` and so on."""
+
+    def __init__(self, res: Results) -> None:
+        self._res = res
+
+    def _statistics(self, base: str, ylabel: str, title: str) -> Figure:
+        summary = self._res.summary().set_index(["variant", "metric"])
+        missing = [
+            s for s in STATISTICS if (self._res.variants[0], f"{base}.{s}") not in summary.index
+        ]
+        if missing:
+            raise KeyError(f"no '{base}.{missing[0]}' in these results")
+        fig, ax = _figure()
+        variants = self._res.variants
+        width = 0.8 / len(variants)
+        x = np.arange(len(STATISTICS))
+        for i, variant in enumerate(variants):
+            rows = summary.loc[[(variant, f"{base}.{s}") for s in STATISTICS]]
+            mean = rows["mean"].to_numpy()
+            err = np.vstack([mean - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - mean])
+            ax.bar(x + i * width, mean, width, label=variant, yerr=np.nan_to_num(err), capsize=3)
+        ax.set_xticks(
+            x + width * (len(variants) - 1) / 2, ["mean", "median", "90th centile", "95th centile"]
+        )
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.legend(title="variant")
+        return fig
+
+    def waits(self, step: str) -> Figure:
+        """The wait at a seize step by variant: mean and centiles, with 95% CIs
+        over replications."""
+        unit = self._res.time_unit
+        return self._statistics(f"wait.{step}", f"wait ({unit})", f"Wait at {step}")
+
+    def appointment_waits(self, step: str) -> Figure:
+        """Days from booking to the slot at a book step, by variant."""
+        return self._statistics(
+            f"appointment_wait.{step}", "days to the appointment", f"Appointment wait at {step}"
+        )
+
+    def over_time(self, series: str) -> Figure:
+        """A time series (``queue_length.<resource>``, ``busy.<resource>``,
+        ``in_system``, ``occupancy.<step>``) by variant: the mean over
+        replications with its 95% CI band."""
+        table = self._res.timeseries()
+        if series not in set(table["series"]):
+            have = ", ".join(sorted(set(table["series"])))
+            raise KeyError(f"no series '{series}' (have: {have})")
+        fig, ax = _figure(8.0, 4.0)
+        for variant, rows in table[table["series"] == series].groupby("variant", sort=False):
+            x = rows["bin_start"].to_numpy()
+            ax.plot(x, rows["mean"].to_numpy(), label=variant, lw=1.2)
+            ax.fill_between(x, rows["ci_low"], rows["ci_high"], alpha=0.25, lw=0)
+        ax.set_xlabel(f"time ({self._res.time_unit}, start of bin)")
+        ax.set_ylabel(series)
+        ax.set_title(f"{series} over time (95% CI)")
+        ax.legend(title="variant")
+        return fig
+
+    def by_hour_and_weekday(self, series: str, variant: str = "baseline") -> Figure:
+        """A heat map of a time series (busy servers, say) by hour of day and
+        weekday: the mean over every week and replication.  Needs bins of
+        one hour (``results.series.bin: 1 hour``)."""
+        s = self._res.series.get(variant)
+        if s is None:
+            raise ValueError(f"no time series for variant '{variant}'")
+        if abs(s.bin_width * s.hours_per_unit - 1.0) > 1e-9:
+            raise ValueError("a heat map by hour needs hourly bins: results.series.bin: 1 hour")
+        if series not in s.names:
+            raise KeyError(f"no series '{series}' (have: {', '.join(s.names)})")
+        values = s.values[:, s.names.index(series), :]
+        hours = s.start_hour_of_week + s.hours_per_unit * (
+            s.start + s.bin_width * np.arange(values.shape[1])
+        )
+        hour_of_week = np.floor(hours).astype(int) % 168
+        grid = np.full(168, np.nan)
+        for h in range(168):
+            cells = values[:, hour_of_week == h]
+            if cells.size:
+                grid[h] = np.nanmean(cells)
+        fig, ax = _figure(9.0, 3.6)
+        image = ax.imshow(grid.reshape(7, 24), aspect="auto", cmap="viridis")
+        ax.set_yticks(range(7), WEEKDAY_LABELS)
+        ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
+        ax.set_xlabel("hour of day")
+        ax.set_title(f"{series} by hour and weekday ({variant})")
+        fig.colorbar(image, ax=ax, label=f"mean {series}")
+        return fig
+
+    def forest(
+        self,
+        variant: str | None = None,
+        baseline: str = "baseline",
+        metrics: Sequence[str] | None = None,
+    ) -> Figure:
+        """Paired relative change of each KPI, variant against baseline, with
+        95% CIs (a forest plot).  Default KPIs: mean waits, system time,
+        utilisations, mean queue lengths, appointment waits, costs and QALYs
+        per patient."""
+        res = self._res
+        if variant is None:
+            variant = next(v for v in res.variants if v != baseline)
+        names = list(metrics) if metrics is not None else default_kpis(res.metrics)
+        a, b = res.values(baseline), res.values(variant)
+        rows = []
+        for name in names:
+            est, lo, hi, _ = ratio_interval(a[name].to_numpy(float), b[name].to_numpy(float), 0.95)
+            if np.isfinite(est):
+                rows.append((name, 100 * est, 100 * lo, 100 * hi))
+        fig, ax = _figure(7.5, 0.35 * len(rows) + 1.5)
+        y = np.arange(len(rows))[::-1]
+        est = np.array([r[1] for r in rows])
+        err = np.array([[r[1] - r[2], r[3] - r[1]] for r in rows]).T if rows else np.zeros((2, 0))
+        ax.errorbar(est, y, xerr=np.nan_to_num(err), fmt="o", capsize=3)
+        ax.axvline(0, color="grey", lw=0.8)
+        ax.set_yticks(y, [r[0] for r in rows])
+        ax.set_xlabel(f"change from {baseline} (%, paired, 95% CI)")
+        ax.set_title(f"{variant} against {baseline}")
+        return fig
+
+
+def default_kpis(metrics: Sequence[str]) -> list[str]:
+    """The headline metrics of a run, for a forest plot."""
+    wanted = ("wait.", "system_time.mean", "utilisation.", "queue_length.", "appointment_wait.")
+    out = [
+        m
+        for m in metrics
+        if "[" not in m
+        and m.startswith(wanted)
+        and (m.endswith(".mean") or m.startswith("utilisation."))
+    ]
+    return out + [m for m in ("cost.per_patient", "qaly.per_patient") if m in metrics]
+
+
+class PSAPlots:
+    """The cost-effectiveness plane and acceptability curve of a PSA."""
+
+    def __init__(self, psa: PSAResults) -> None:
+        self._psa = psa
+
+    def plane(self, wtp: float | None = 20000.0) -> Figure:
+        """Incremental QALYs against incremental cost, one point per iteration,
+        with the willingness-to-pay line."""
+        d = self._psa.draws
+        fig, ax = _figure(6.0, 5.0)
+        ax.scatter(d["delta_qaly"], d["delta_cost"], s=8, alpha=0.6)
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.axvline(0, color="grey", lw=0.8)
+        if wtp is not None:
+            q = np.array(ax.get_xlim())
+            ax.plot(q, wtp * q, color="tab:red", lw=1, label=f"{wtp:,.0f} per QALY")
+            ax.legend()
+        ax.set_xlabel("incremental QALYs per patient")
+        ax.set_ylabel("incremental cost per patient")
+        ax.set_title(f"{self._psa.intervention} against {self._psa.baseline}")
+        return fig
+
+    def ceac(self, wtp: Any = None) -> Figure:
+        """The probability that the intervention is cost-effective, against the
+        willingness to pay per QALY."""
+        curve = self._psa.ceac(wtp)
+        fig, ax = _figure(6.5, 4.0)
+        ax.plot(curve["wtp"], curve["probability_cost_effective"], lw=1.5)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("willingness to pay per QALY")
+        ax.set_ylabel("probability cost-effective")
+        ax.set_title(f"Acceptability: {self._psa.intervention} against {self._psa.baseline}")
+        return fig
