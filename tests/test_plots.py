@@ -105,3 +105,20 @@ def test_psa_plane_and_ceac():
         out.ceac([0, 20000, 40000])["probability_cost_effective"]
     )
     assert fig.axes[0].get_ylabel() == "probability cost-effective"
+
+
+def test_cli_plot_writes_each_figure(tmp_path):
+    from carepath.cli import main
+
+    out = tmp_path / "figures"
+    code = main(["plot", "mm5", "-n", "2", "--out", str(out), "--set", "results.series={bin: 100}"])
+    assert code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "forest-six_clinicians.png",
+        "over-time-busy.clinician.png",
+        "over-time-in_system.png",
+        "over-time-queue_length.clinician.png",
+        "waits-see_clinician.png",
+    ]
+    assert all((out / n).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for n in names)

@@ -10,12 +10,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import ScenarioError, SimulationError
 from .scenario import builtin_ids, builtin_text, load
 from .scenario.loading import copy_builtin, parse_yaml
 from .text_tables import metric_tables, target_text
+
+if TYPE_CHECKING:
+    from .results import Results
 
 EXIT_OK, EXIT_ENGINE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -32,41 +37,36 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"carepath {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    run = sub.add_parser(
-        "run",
-        help="run a scenario and print its results",
-        description="Run every variant of SCENARIO (baseline first) with the same seed, "
-        "so that they see the same patients, and print the mean of each metric with its "
-        "95%% confidence interval, then each variant's paired difference from the baseline.",
-    )
-    run.add_argument(
+    # SCENARIO and the options that say how to run it, shared by run and plot
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "scenario",
         metavar="SCENARIO",
         help="a built-in scenario id "
         f"({', '.join(builtin_ids())}) or a path to a scenario YAML file",
     )
-    run.add_argument(
+    common.add_argument(
         "-n",
         "--replications",
         type=int,
         metavar="N",
         help="replications per variant (default: the scenario's 'replications')",
     )
-    run.add_argument(
+    common.add_argument(
         "--seed",
         type=int,
         metavar="S",
         help="root random seed, 0 <= S < 2**64 (default: the scenario's 'seed'); "
         "the same seed gives the same numbers on any number of threads",
     )
-    run.add_argument(
+    common.add_argument(
         "--threads",
         type=int,
         default=0,
         metavar="T",
         help="worker threads; 0 (default) uses every core",
     )
-    run.add_argument(
+    common.add_argument(
         "--variant",
         action="append",
         dest="variants",
@@ -74,13 +74,13 @@ def _build_parser() -> argparse.ArgumentParser:
         help="run only this variant (repeat for several; 'baseline' is the "
         "unpatched scenario); default: all",
     )
-    run.add_argument(
+    common.add_argument(
         "--horizon",
         metavar="H",
         help="simulated time to run: a number of time units or a duration such "
         "as '26 weeks' (default: the scenario's 'horizon')",
     )
-    run.add_argument(
+    common.add_argument(
         "--set",
         action="append",
         dest="changes",
@@ -88,6 +88,20 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="PATH=VALUE",
         help="change a parameter by dotted path, e.g. --set resources.gp.capacity=6 "
         "or --set 'arrivals[0].rate=4.5' (repeat for several; VALUE is read as YAML)",
+    )
+    common.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar (it shows on stderr, when that is a terminal, "
+        "for runs longer than two seconds)",
+    )
+    run = sub.add_parser(
+        "run",
+        parents=[common],
+        help="run a scenario and print its results",
+        description="Run every variant of SCENARIO (baseline first) with the same seed, "
+        "so that they see the same patients, and print the mean of each metric with its "
+        "95%% confidence interval, then each variant's paired difference from the baseline.",
     )
     run.add_argument(
         "--all",
@@ -106,11 +120,18 @@ def _build_parser() -> argparse.ArgumentParser:
         help="also write one row per (variant, replication) to this Parquet "
         "file, atomically (no partial file on error or Ctrl-C)",
     )
-    run.add_argument(
-        "--quiet",
-        action="store_true",
-        help="no progress bar (it shows on stderr, when that is a terminal, "
-        "for runs longer than two seconds)",
+
+    plot = sub.add_parser(
+        "plot",
+        parents=[common],
+        help="run a scenario and write its plots",
+        description="Run SCENARIO as 'run' does and write its figures to DIR: a forest "
+        "plot of each variant's paired changes, the waits at each seize step and book "
+        "step, and each time series when the scenario asks for them (results.series).",
+    )
+    plot.add_argument("--out", required=True, metavar="DIR", help="folder for the figures")
+    plot.add_argument(
+        "--format", default="png", choices=("png", "svg", "pdf"), help="image format (png)"
     )
 
     scenarios = sub.add_parser(
@@ -160,10 +181,10 @@ def _changes(items: list[str]) -> dict[str, object]:
     return out
 
 
-def _run(args: argparse.Namespace) -> int:
+def _results(args: argparse.Namespace) -> Results:
     from .run import run
 
-    res = run(
+    return run(
         args.scenario,
         replications=args.replications,
         seed=args.seed,
@@ -173,6 +194,10 @@ def _run(args: argparse.Namespace) -> int:
         horizon=_number_or_text(args.horizon),
         progress=not args.quiet and sys.stderr.isatty(),
     )
+
+
+def _run(args: argparse.Namespace) -> int:
+    res = _results(args)
     if args.out:
         res.to_parquet(args.out)
     if args.json:
@@ -216,6 +241,19 @@ def _scenarios(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _plot(args: argparse.Namespace) -> int:
+    from .io import atomic_path
+    from .plots import figures
+
+    res = _results(args)
+    for name, fig in figures(res):
+        path = Path(args.out) / f"{name}.{args.format}"
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=args.format, dpi=120)
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``carepath`` command; returns the exit code."""
     parser = _build_parser()
@@ -223,6 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "plot":
+            return _plot(args)
         return _scenarios(args)
     except ScenarioError as err:
         print(f"carepath: error: {err}", file=sys.stderr)

@@ -7,7 +7,7 @@ matplotlib is an optional extra: ``pip install 'carepath[plot]'``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -157,6 +157,28 @@ class RunPlots:
         ax.set_xlabel(f"change from {baseline} (%, paired, 95% CI)")
         ax.set_title(f"{variant} against {baseline}")
         return fig
+
+
+def figures(res: Results) -> Iterator[tuple[str, Figure]]:
+    """The standard figures of a run, each with a file name: a forest plot per
+    variant, the waits at each seize and book step, and each time series."""
+    plots = res.plot
+    for variant in res.variants[1:]:
+        yield f"forest-{variant}", plots.forest(variant, res.variants[0])
+    for metric in res.metrics:
+        if metric.startswith("wait.") and metric.endswith(".mean") and "[" not in metric:
+            step = metric[len("wait.") : -len(".mean")]
+            yield f"waits-{step}", plots.waits(step)
+        elif (
+            metric.startswith("appointment_wait.")
+            and metric.endswith(".mean")
+            and "[" not in metric
+        ):
+            step = metric[len("appointment_wait.") : -len(".mean")]
+            yield f"appointment-waits-{step}", plots.appointment_waits(step)
+    names = next(iter(res.series.values())).names if res.series else []
+    for name in names:
+        yield f"over-time-{name}", plots.over_time(name)
 
 
 def default_kpis(metrics: Sequence[str]) -> list[str]:
