@@ -1,0 +1,38 @@
+"""Regenerate the plot gallery (docs/gallery.md) from the built-in scenarios.
+
+    python docs/gallery/make_gallery.py      # about a minute on two cores
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import carepath as cp
+
+HERE = Path(__file__).parent
+
+
+def save(fig, name: str) -> None:
+    fig.savefig(HERE / f"{name}.png", dpi=90)
+    print(f"wrote docs/gallery/{name}.png")
+
+
+def main() -> None:
+    triage = cp.run("smart-triage", changes={"results.series": {"bin": "1 hour"}})
+    save(triage.plot.appointment_waits("book_routine"), "smart-triage-routine-waits")
+    save(triage.plot.forest("smart_triage"), "smart-triage-forest")
+    save(triage.plot.by_hour_and_weekday("busy.phones"), "smart-triage-phones-by-hour")
+
+    d2a = cp.run("discharge-to-assess", changes={"results.series": {"bin": "1 week"}})
+    save(d2a.plot.over_time("queue_length.p1"), "discharge-to-assess-p1-queue")
+
+    echo = cp.run("hf-diagnosis")
+    save(echo.plot.waits("echo_other"), "hf-diagnosis-echo-waits")
+
+    psa = cp.psa("social-prescribing-yad", iterations=200, replications=5, seed=1)
+    save(psa.plot.plane(wtp=20000), "social-prescribing-ce-plane")
+    save(psa.plot.ceac(), "social-prescribing-ceac")
+
+
+if __name__ == "__main__":
+    main()
