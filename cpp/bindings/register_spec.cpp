@@ -127,6 +127,7 @@ void register_spec(py::module_& m) {
         .def_readwrite("follow_up", &ModelSpec::follow_up)
         .def_readwrite("economics", &ModelSpec::economics)
         .def_readwrite("series_bin", &ModelSpec::series_bin)
+        .def_readwrite("event_log_cap", &ModelSpec::event_log_cap)
         .def_readwrite("discount_costs", &ModelSpec::discount_costs)
         .def_readwrite("discount_qalys", &ModelSpec::discount_qalys)
         .def_readwrite("cost_categories", &ModelSpec::cost_categories)

@@ -49,8 +49,10 @@ public:
           cost_discount_(m.spec.discount_costs, m.spec.hours_per_unit, m.spec.warmup),
           qaly_discount_(m.spec.discount_qalys, m.spec.hours_per_unit, m.spec.warmup) {}
 
-    bool run(double* row, const std::atomic<bool>& stop, double* series = nullptr) {
+    bool run(double* row, const std::atomic<bool>& stop, double* series = nullptr, EventLog* log = nullptr) {
         reset();
+        log_ = log;
+        if (log_ != nullptr) log_->reset(spec_.event_log_cap);
         std::uint64_t events = 0;
         while (!ws_.calendar.empty()) {
             const Event ev = ws_.calendar.pop();
@@ -73,6 +75,7 @@ public:
                         break;
                     case EventType::DelayEnd:
                         record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
+                        log_event(p, LogEvent::Complete);
                         p.step = step(p.step).next;
                         advance(ev.target);
                         break;
@@ -322,6 +325,7 @@ private:
         }
         record(p, [](PatientStats& s) { ++s.arrivals; });
         if (p.observed) ++ws_.observed_arrivals[source];
+        log_event(p, LogEvent::Arrive);
         ws_.in_system.add(now_, 1.0);
         schedule_arrival(source, now_);
         advance(slot);
@@ -377,7 +381,9 @@ private:
             record(p, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
         }
         const ResourceSpec& rs = spec_.resources[static_cast<std::size_t>(st.resource)];
+        if (!resumed) log_event(p, LogEvent::Start, st.resource);
         if (st.duration < 0) {
+            log_event(p, LogEvent::Complete, st.resource);  // a hold is granted: the patient goes on
             ++ws_.pool.held(slot)[m_.held_index[static_cast<std::size_t>(st.resource)]];
             // the first half of the hold's charge; release or exit adds the other
             if (rs.cost_per_hour != 0.0) charge(p, rs.cost_category, -rs.cost_per_hour * cost_discount_.hours(now_));
@@ -428,6 +434,7 @@ private:
         r.end_service(now_);
         if (r.tracks_service()) r.remove_in_service(slot);
         record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
+        log_event(p, LogEvent::Complete, st.resource);
         p.step = st.next;
         serve_queue(r);
         advance(slot);
@@ -455,6 +462,7 @@ private:
         if (st.kind == StepKind::Book)
             ws_.books[static_cast<std::size_t>(st.book)].free(BookedSlot{p.slot_type, p.slot, p.slot_time});
         record(p, [&](PatientStats& s) { ++s.reneged[static_cast<std::size_t>(p.step)]; });
+        log_event(p, LogEvent::Renege, st.kind == StepKind::Seize ? st.resource : -1);
         if (st.hourly) count_hour(static_cast<std::size_t>(p.step), true);
         p.step = st.on_renege;
         advance(slot);
@@ -469,6 +477,12 @@ private:
         if (bs.cost_per_slot != 0.0) charge(p, bs.cost_category, bs.cost_per_slot * cost_discount_.factor(now_));
         const auto i = static_cast<std::size_t>(p.step);
         record(p, [&](PatientStats& s) { ++(dna ? s.dna[i] : s.completed[i]); });
+        if (dna) {
+            log_event(p, LogEvent::Dna);
+        } else {
+            log_event(p, LogEvent::Start);
+            log_event(p, LogEvent::Complete);
+        }
         p.step = dna ? st.on_dna : st.next;
         advance(slot);
     }
@@ -521,9 +535,11 @@ private:
         }
         if (st.max_queue >= 0 && r.waiting() >= static_cast<std::size_t>(st.max_queue)) {
             record(p, [&](PatientStats& s) { ++s.balked[static_cast<std::size_t>(p.step)]; });
+            log_event(p, LogEvent::Balk, st.resource);
             p.step = st.on_balk;
             return true;
         }
+        log_event(p, LogEvent::Schedule, st.resource);
         r.enqueue(now_, QueueEntry{p.priority, p.tiebreak, p.queue_seq, slot, p.token});
         if (st.patience >= 0)
             ws_.calendar.schedule(now_ + patience(p, st.patience), slot, EventType::Renege, p.token);
@@ -541,6 +557,7 @@ private:
                 const double earliest = st.not_before >= 0 ? now_ + duration(st.not_before, p) : now_;
                 if (!ws_.books[static_cast<std::size_t>(st.book)].take(now_, earliest, st.slot_types, clock_, b)) {
                     record(p, [&](PatientStats& s) { ++s.full[static_cast<std::size_t>(p.step)]; });
+                    log_event(p, LogEvent::Full);
                     p.step = st.on_full;
                     return true;
                 }
@@ -551,6 +568,7 @@ private:
                 const auto i = static_cast<std::size_t>(m_.appointment_index[static_cast<std::size_t>(p.step)]);
                 record(p, [&](PatientStats& s) { s.appointment_waits[i].add(days); });
                 ws_.calendar.schedule(b.time, slot, EventType::Appointment, p.token);
+                log_event(p, LogEvent::Schedule);
                 if (st.patience >= 0) {
                     const double t = now_ + patience(p, st.patience);
                     if (t < b.time) ws_.calendar.schedule(t, slot, EventType::Renege, p.token);
@@ -622,6 +640,7 @@ private:
                 case StepKind::Delay: {
                     if (st.hourly) count_hour(static_cast<std::size_t>(p.step), false);
                     const double d = st.duration >= 0 ? step_duration(st, slot) : until_next(st.until);
+                    log_event(p, LogEvent::Start);
                     ws_.calendar.schedule(now_ + d, slot, EventType::DelayEnd, p.token);
                     if (st.patience >= 0) {
                         const double t = patience(p, st.patience);
@@ -666,6 +685,7 @@ private:
             s.system_time.add(time_in_system);
             ++s.exits[static_cast<std::size_t>(st.outcome)];
         });
+        log_event(p, LogEvent::Exit);
         ws_.in_system.add(now_, -1.0);
         if (spec_.economics) accrue_qalys(p, now_);
         if (m_.n_held > 0) {  // whatever it still holds is given back
@@ -734,6 +754,13 @@ private:
         }
         for (std::size_t o = 0; o < spec_.outcomes.size(); ++o)
             out([&] { return "exits." + spec_.outcomes[o] + cls; }, static_cast<double>(s.exits[o]));
+    }
+
+    // One row of the event log, for observed patients, when there is a log.
+    void log_event(const Patient& p, LogEvent what, std::int32_t resource = -1) {
+        if (log_ == nullptr || !p.observed) return;
+        const auto who = static_cast<std::int64_t>(static_cast<std::uint64_t>(p.source) << 32 | p.ordinal);
+        log_->add(who, p.step, what, now_, resource);
     }
 
     // In the order of CompiledModel::series_names, each n_bins long.
@@ -843,6 +870,7 @@ private:
     std::uint32_t replication_;
     Workspace& ws_;
     Discount cost_discount_, qaly_discount_;
+    EventLog* log_ = nullptr;
     double now_ = 0.0;
     const double end_ = spec_.horizon + spec_.follow_up;  // the run stops here
     std::int64_t first_hour_ = 0;  // clock hours since Monday 00:00 at the warmup's end
@@ -851,8 +879,9 @@ private:
 }  // namespace
 
 bool simulate_replication(const CompiledModel& model, std::uint64_t seed, std::uint32_t replication,
-                          Workspace& ws, double* row, const std::atomic<bool>& stop, double* series) {
-    return Simulation(model, seed, replication, ws).run(row, stop, series);
+                          Workspace& ws, double* row, const std::atomic<bool>& stop, double* series,
+                          EventLog* log) {
+    return Simulation(model, seed, replication, ws).run(row, stop, series, log);
 }
 
 std::vector<std::string> metric_names(const CompiledModel& model) {

@@ -21,13 +21,15 @@ const std::vector<std::string>& Runner::metric_names() const { return model_->me
 
 RunOutput Runner::run(std::size_t replications, std::uint64_t seed, unsigned threads,
                       const std::atomic<bool>& stop, std::size_t first_replication,
-                      std::atomic<std::size_t>* done, bool with_series) const {
+                      std::atomic<std::size_t>* done, bool with_details) const {
     RunOutput out;
     out.metric_names = model_->metric_names;
     const std::size_t width = out.metric_names.size();
     out.values.assign(replications * width, 0.0);
     out.replications = replications;
-    const std::size_t series_width = with_series ? model_->series_names.size() * model_->n_bins : 0;
+    const std::size_t series_width = with_details ? model_->series_names.size() * model_->n_bins : 0;
+    const bool logging = with_details && model_->spec.event_log_cap > 0;
+    if (logging) out.logs.resize(replications);
     if (series_width > 0) {
         out.series_names = model_->series_names;
         out.n_bins = model_->n_bins;
@@ -52,7 +54,9 @@ RunOutput Runner::run(std::size_t replications, std::uint64_t seed, unsigned thr
                 if (i >= replications) return;
                 const auto rep = static_cast<std::uint32_t>(first_replication + i);
                 double* series = series_width > 0 ? out.series.data() + i * series_width : nullptr;
-                if (!simulate_replication(*model_, seed, rep, ws, out.values.data() + i * width, stop, series)) return;
+                EventLog* log = logging ? &out.logs[i] : nullptr;
+                if (!simulate_replication(*model_, seed, rep, ws, out.values.data() + i * width, stop, series, log))
+                    return;
                 if (done != nullptr) done->fetch_add(1);
             }
         } catch (...) {

@@ -172,6 +172,8 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
     spec.horizon = float(sc.horizon)
     spec.warmup = float(sc.warmup)
     spec.follow_up = float(sc.follow_up)
+    if sc.results.event_log is not None:
+        spec.event_log_cap = sc.results.event_log.max_events
     if sc.results.series is not None:
         spec.series_bin = to_time_units(sc.results.series.bin, sc.time_unit)
     spec.economics = has_economics(sc)

@@ -57,6 +57,10 @@ class Results:
     series
         Per variant, its time series when the scenario asks for them
         (``results.series``); see :meth:`timeseries`.
+    event_log
+        With ``results.event_log``: one row per event (``variant,
+        replication, patient, step, event, time, resource``); see
+        :mod:`carepath.event_log` for its export to Parquet and XES.
     """
 
     per_replication: pd.DataFrame
@@ -65,6 +69,9 @@ class Results:
     time_unit: str = "hours"
     target_specs: tuple[Target, ...] = ()
     series: dict[str, Series] = field(default_factory=dict)
+    event_log: pd.DataFrame | None = None
+    hours_per_unit: float = 1.0
+    start_hour_of_week: float = 0.0
 
     @property
     def variants(self) -> list[str]:
@@ -93,6 +100,29 @@ class Results:
         from .plots import RunPlots
 
         return RunPlots(self)
+
+    def write_event_log(self, path: str | os.PathLike[str]) -> None:
+        """Write the event log, atomically: Parquet for a ``.parquet`` path,
+        XES (through pm4py, ``pip install 'carepath[mining]'``) for ``.xes``.
+
+        Raises
+        ------
+        ValueError
+            If the scenario kept no event log, or the suffix is neither.
+        """
+        from . import event_log
+
+        if self.event_log is None:
+            raise ValueError(
+                "no event log in these results: add results: {event_log: {max_events: 1000000}}"
+            )
+        suffix = os.fspath(path).rsplit(".", 1)[-1].lower()
+        if suffix == "parquet":
+            event_log.to_parquet(self.event_log, path)
+        elif suffix == "xes":
+            event_log.to_xes(self.event_log, path, self.hours_per_unit, self.start_hour_of_week)
+        else:
+            raise ValueError(f"write an event log to a .parquet or .xes file, not {path}")
 
     def timeseries(self, level: float = 0.95) -> pd.DataFrame:
         """Time series averaged over replications, with confidence intervals.

@@ -12,6 +12,7 @@ from . import _core
 from .compile import compile_scenario
 from .derived import add_derived, check_formulas, window_constants
 from .errors import ScenarioError, SimulationError
+from .event_log import event_log_frame
 from .results import Results
 from .scenario import Scenario, load
 from .scenario.clock import UNIT_HOURS, to_time_units
@@ -142,8 +143,9 @@ def run(
     finally:
         if bar:
             bar.close()
-    frames = [frame for frame, _ in outputs.values()]
-    series = {name: s for name, (_, s) in outputs.items() if s is not None}
+    frames = [frame for frame, _, _ in outputs.values()]
+    series = {name: s for name, (_, s, _) in outputs.items() if s is not None}
+    logs = [log for _, _, log in outputs.values() if log is not None]
     per_replication = pd.concat(frames, ignore_index=True)
     return Results(
         per_replication=per_replication,
@@ -152,37 +154,42 @@ def run(
         time_unit=sc.time_unit,
         target_specs=tuple(sc.targets),
         series=series,
+        event_log=pd.concat(logs, ignore_index=True) if logs else None,
+        hours_per_unit=UNIT_HOURS[sc.time_unit],
+        start_hour_of_week=sc.start.hour_of_week,
     )
 
 
 def _run_variant(
     sc: Scenario, name: str, reps: int, seed: int, threads: int, bar: _ProgressBar | None
-) -> tuple[pd.DataFrame, Series | None]:
+) -> tuple[pd.DataFrame, Series | None, pd.DataFrame | None]:
     """One variant's replications as a frame, derived metrics included, and
-    its time series if the scenario asks for them."""
+    its time series and event log if the scenario asks for them."""
     variant = sc.variant(name)
     try:
         runner = _core.Runner(compile_scenario(variant))
     except ValueError as err:  # the Python checks should have caught it first
         raise _in_variant(ScenarioError("", str(err)), name) from None
     progress = bar.advance if bar else None
-    series = None
+    series = log = None
     try:
-        if variant.results.series is not None:
-            metric_names, values, names, array = runner.run_with_series(
-                reps, seed, threads, progress=progress
-            )
-            bin_width = to_time_units(variant.results.series.bin, variant.time_unit)
-            series = Series(
-                list(names),
-                array,
-                float(variant.warmup),
-                bin_width,
-                UNIT_HOURS[variant.time_unit],
-                variant.start.hour_of_week,
-            )
-        else:
+        if variant.results.series is None and variant.results.event_log is None:
             metric_names, values = runner.run(reps, seed, threads, progress=progress)
+        else:
+            out = runner.run_detailed(reps, seed, threads, progress=progress)
+            metric_names, values = out["metric_names"], out["values"]
+            if "series" in out:
+                bin_width = to_time_units(variant.results.series.bin, variant.time_unit)
+                series = Series(
+                    list(out["series_names"]),
+                    out["series"],
+                    float(variant.warmup),
+                    bin_width,
+                    UNIT_HOURS[variant.time_unit],
+                    variant.start.hour_of_week,
+                )
+            if "event_log" in out:
+                log = event_log_frame(out["event_log"], variant, name)
     except RuntimeError as err:
         where = "" if name == "baseline" else f" (variant {name})"
         raise SimulationError(f"{err}{where}") from None
@@ -192,7 +199,7 @@ def _run_variant(
     frame.insert(0, "variant", name)
     frame.insert(1, "replication", range(reps))
     try:
-        return add_derived(frame, variant.results.derived, window(variant)), series
+        return add_derived(frame, variant.results.derived, window(variant)), series, log
     except ScenarioError as err:
         raise _in_variant(err, name) from None
 

@@ -8,6 +8,7 @@
 #include "carepath/appointment_book.hpp"
 #include "carepath/calendar.hpp"
 #include "carepath/compiled_model.hpp"
+#include "carepath/event_log.hpp"
 #include "carepath/patient_pool.hpp"
 #include "carepath/resource.hpp"
 #include "carepath/stats.hpp"
@@ -53,13 +54,14 @@ struct Workspace {
 };
 
 // Simulates replication `replication` and writes its metrics to `row`, and
-// its time series (n_series x n_bins) to `series` unless that is null.
+// its time series (n_series x n_bins) to `series` and its events to `log`
+// unless they are null.
 // Returns false if `stop` was raised before the end.  Throws
 // std::runtime_error if a patient loops without time advancing or releases
 // what it does not hold.
 bool simulate_replication(const CompiledModel& model, std::uint64_t seed, std::uint32_t replication,
                           Workspace& ws, double* row, const std::atomic<bool>& stop,
-                          double* series = nullptr);
+                          double* series = nullptr, EventLog* log = nullptr);
 
 // The names of the metrics simulate_replication writes, in order.
 std::vector<std::string> metric_names(const CompiledModel& model);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "carepath/event_log.hpp"
 #include "carepath/spec.hpp"
 
 namespace carepath {
@@ -18,10 +19,12 @@ struct RunOutput {
     std::vector<std::string> metric_names;
     std::vector<double> values;  // replications x metrics, row-major
     std::size_t replications = 0;
-    // With with_series: replications x series x bins, row-major
+    // With with_details: replications x series x bins, row-major
     std::vector<std::string> series_names;
     std::size_t n_bins = 0;
     std::vector<double> series;
+    // With with_details and an event log: one per replication
+    std::vector<EventLog> logs;
 };
 
 class Runner {
@@ -39,7 +42,7 @@ public:
     // finished replications (for a progress bar).
     RunOutput run(std::size_t replications, std::uint64_t seed, unsigned threads,
                   const std::atomic<bool>& stop, std::size_t first_replication = 0,
-                  std::atomic<std::size_t>* done = nullptr, bool with_series = false) const;
+                  std::atomic<std::size_t>* done = nullptr, bool with_details = false) const;
 
 private:
     std::unique_ptr<CompiledModel> model_;

@@ -149,6 +149,8 @@ struct ModelSpec {
     // names of the cost categories; off unless a cost or utility is used.
     // Time series (`results.series`): bin width in time units; 0 = none.
     double series_bin = 0.0;
+    // Event log (`results.event_log`): at most this many events a replication; 0 = none.
+    std::uint64_t event_log_cap = 0;
     bool economics = false;
     double discount_costs = 0.035;
     double discount_qalys = 0.035;

@@ -170,6 +170,15 @@ class SeriesOptions(BaseModel):
     bin: Duration
 
 
+class EventLogOptions(BaseModel):
+    """Keep every event of the observed patients (arrivals, queue joins,
+    starts, completions, reneges, exits...), at most ``max_events`` a
+    replication."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    max_events: Annotated[Count, Field(ge=1, le=10**9)] = 1_000_000
+
+
 class ResultOptions(BaseModel):
     """Extra outputs: metrics by patient class, counts over thresholds, counts
     by clock hour at some steps, and derived metrics (formulas over metrics
@@ -183,6 +192,7 @@ class ResultOptions(BaseModel):
     derived: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
     constants: dict[Name, float] = Field(default_factory=dict)
     series: SeriesOptions | None = None
+    event_log: EventLogOptions | None = None
 
 
 class Scenario(BaseModel):
