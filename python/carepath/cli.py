@@ -134,6 +134,19 @@ def _build_parser() -> argparse.ArgumentParser:
         "--format", default="png", choices=("png", "svg", "pdf"), help="image format (png)"
     )
 
+    report = sub.add_parser(
+        "report",
+        parents=[common],
+        help="run a scenario and write a self-contained HTML report",
+        description="Run SCENARIO as 'run' does and write one HTML page: the published "
+        "figures against the model, the figures, every metric with its 95%% CI, the "
+        "scenario's inputs and sources, and the seed and versions to reproduce it.",
+    )
+    report.add_argument("--out", required=True, metavar="FILE.html", help="the report to write")
+    report.add_argument(
+        "--figures", metavar="DIR", help="also write each figure as a PNG file in DIR"
+    )
+
     scenarios = sub.add_parser(
         "scenarios",
         help="list, show, copy or validate scenarios",
@@ -241,16 +254,34 @@ def _scenarios(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _plot(args: argparse.Namespace) -> int:
+def _write_figures(res: Results, folder: str, fmt: str = "png") -> None:
     from .io import atomic_path
     from .plots import figures
 
-    res = _results(args)
     for name, fig in figures(res):
-        path = Path(args.out) / f"{name}.{args.format}"
+        path = Path(folder) / f"{name}.{fmt}"
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=args.format, dpi=120)
+            fig.savefig(tmp, format=fmt, dpi=120)
         print(f"wrote {path}")
+
+
+def _plot(args: argparse.Namespace) -> int:
+    _write_figures(_results(args), args.out, args.format)
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    res = _results(args)
+    sc = load(args.scenario)
+    changes = _changes(args.changes)
+    if args.horizon is not None:
+        changes["horizon"] = _number_or_text(args.horizon)
+    write_report(res, sc.with_changes(changes) if changes else sc, args.out)
+    print(f"wrote {args.out}")
+    if args.figures:
+        _write_figures(res, args.figures)
     return EXIT_OK
 
 
@@ -263,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "plot":
             return _plot(args)
+        if args.command == "report":
+            return _report(args)
         return _scenarios(args)
     except ScenarioError as err:
         print(f"carepath: error: {err}", file=sys.stderr)
