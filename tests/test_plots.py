@@ -67,6 +67,8 @@ def test_heat_map_by_hour_and_weekday(mm5_with_series):
     assert float(np.mean(grid)) == pytest.approx(float(busy.mean()))
     # t = 2000 h is Monday 08:00 (week hour 2000 mod 168 = 152: Sunday 08:00)
     assert grid[6, 8] == pytest.approx(float(busy[:, ::168].mean()))
+    util = res.plot.by_hour_and_weekday("utilisation.clinician").axes[0].images[0].get_array()
+    np.testing.assert_allclose(np.asarray(util), np.asarray(grid) / 5)  # five clinicians
 
 
 def test_forest_plots_the_paired_relative_changes(mm5_with_series):

@@ -52,7 +52,12 @@ def test_bin_means_average_to_the_run_time_averages():
             metrics["queue_length.clinician.mean"], rel=1e-9
         )
     table = res.timeseries()
-    assert set(table["series"]) == {"in_system", "busy.clinician", "queue_length.clinician"}
+    assert set(table["series"]) == {
+        "in_system",
+        "busy.clinician",
+        "queue_length.clinician",
+        "capacity.clinician",
+    }
     assert (table["ci_low"] <= table["mean"]).all() and (table["mean"] <= table["ci_high"]).all()
 
 

@@ -294,6 +294,7 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         for (const ResourceSpec& rs : spec.resources) {
             series_names.push_back("busy." + rs.name);
             series_names.push_back("queue_length." + rs.name);
+            series_names.push_back("capacity." + rs.name);
         }
         for (std::size_t i = 0; i < n_steps; ++i)
             if (occupancy_index[i] >= 0) series_names.push_back("occupancy." + spec.steps[i].name);

@@ -771,7 +771,8 @@ private:
         for (auto& r : ws_.resources) {
             for (std::size_t k = 0; k < n; ++k) out[k] = r.busy_in_bin(k);
             for (std::size_t k = 0; k < n; ++k) out[n + k] = r.queue_in_bin(k);
-            out += 2 * n;
+            for (std::size_t k = 0; k < n; ++k) out[2 * n + k] = r.capacity_in_bin(k);
+            out += 3 * n;
         }
         for (auto& level : ws_.occupancy) {
             for (std::size_t k = 0; k < n; ++k) out[k] = level.bin_mean(k);

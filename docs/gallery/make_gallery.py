@@ -21,7 +21,7 @@ def main() -> None:
     triage = cp.run("smart-triage", changes={"results.series": {"bin": "1 hour"}})
     save(triage.plot.appointment_waits("book_routine"), "smart-triage-routine-waits")
     save(triage.plot.forest("smart_triage"), "smart-triage-forest")
-    save(triage.plot.by_hour_and_weekday("busy.phones"), "smart-triage-phones-by-hour")
+    save(triage.plot.by_hour_and_weekday("utilisation.phones"), "smart-triage-phones-by-hour")
 
     d2a = cp.run("discharge-to-assess", changes={"results.series": {"bin": "1 week"}})
     save(d2a.plot.over_time("queue_length.p1"), "discharge-to-assess-p1-queue")

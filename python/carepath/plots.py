@@ -98,26 +98,29 @@ class RunPlots:
         return fig
 
     def by_hour_and_weekday(self, series: str, variant: str = "baseline") -> Figure:
-        """A heat map of a time series (busy servers, say) by hour of day and
-        weekday: the mean over every week and replication.  Needs bins of
-        one hour (``results.series.bin: 1 hour``)."""
+        """A heat map of a time series by hour of day and weekday, the mean
+        over every week and replication.  ``utilisation.<resource>`` gives
+        busy servers over scheduled capacity (empty where nobody is on
+        shift).  Needs bins of one hour (``results.series.bin: 1 hour``)."""
         s = self._res.series.get(variant)
         if s is None:
             raise ValueError(f"no time series for variant '{variant}'")
         if abs(s.bin_width * s.hours_per_unit - 1.0) > 1e-9:
             raise ValueError("a heat map by hour needs hourly bins: results.series.bin: 1 hour")
-        if series not in s.names:
-            raise KeyError(f"no series '{series}' (have: {', '.join(s.names)})")
-        values = s.values[:, s.names.index(series), :]
+        resource = series.removeprefix("utilisation.")
+        parts = [f"busy.{resource}", f"capacity.{resource}"] if resource != series else [series]
+        for name in parts:
+            if name not in s.names:
+                raise KeyError(f"no series '{name}' (have: {', '.join(s.names)})")
         hours = s.start_hour_of_week + s.hours_per_unit * (
-            s.start + s.bin_width * np.arange(values.shape[1])
+            s.start + s.bin_width * np.arange(s.values.shape[2])
         )
         hour_of_week = np.floor(hours).astype(int) % 168
-        grid = np.full(168, np.nan)
-        for h in range(168):
-            cells = values[:, hour_of_week == h]
-            if cells.size:
-                grid[h] = np.nanmean(cells)
+        cells = [_by_hour_of_week(s.values[:, s.names.index(n), :], hour_of_week) for n in parts]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            grid = (
+                cells[0] if len(cells) == 1 else np.where(cells[1] > 0, cells[0] / cells[1], np.nan)
+            )
         fig, ax = _figure(9.0, 3.6)
         image = ax.imshow(grid.reshape(7, 24), aspect="auto", cmap="viridis")
         ax.set_yticks(range(7), WEEKDAY_LABELS)
@@ -178,7 +181,18 @@ def figures(res: Results) -> Iterator[tuple[str, Figure]]:
             yield f"appointment-waits-{step}", plots.appointment_waits(step)
     names = next(iter(res.series.values())).names if res.series else []
     for name in names:
-        yield f"over-time-{name}", plots.over_time(name)
+        if not name.startswith("capacity."):  # the shifts, known in advance
+            yield f"over-time-{name}", plots.over_time(name)
+
+
+def _by_hour_of_week(values: np.ndarray, hour_of_week: np.ndarray) -> np.ndarray:
+    """The mean of replications x bins values for each of the 168 hours of the week."""
+    grid = np.full(168, np.nan)
+    for h in range(168):
+        cells = values[:, hour_of_week == h]
+        if cells.size:
+            grid[h] = np.nanmean(cells)
+    return grid
 
 
 def default_kpis(metrics: Sequence[str]) -> list[str]:

@@ -41,8 +41,8 @@ public:
     std::vector<std::size_t> class_strides;
     std::vector<std::string> metric_names;  // filled in by the Runner
     // Time series: bins of spec.series_bin from the warm-up's end, and the
-    // series: "in_system", then "busy.<r>" and "queue_length.<r>" per
-    // resource, then "occupancy.<step>" per occupancy step.
+    // series: "in_system", then "busy.<r>", "queue_length.<r>" and
+    // "capacity.<r>" per resource, then "occupancy.<step>" per occupancy step.
     std::size_t n_bins = 0;
     std::vector<std::string> series_names;
 };

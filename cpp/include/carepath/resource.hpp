@@ -77,7 +77,9 @@ public:
     void use_bins(double width, std::size_t n) {
         busy_level_.use_bins(width, n);
         queue_level_.use_bins(width, n);
+        capacity_level_.use_bins(width, n);
     }
+    double capacity_in_bin(std::size_t k) { return capacity_level_.bin_mean(k); }
     double busy_in_bin(std::size_t k) { return busy_level_.bin_mean(k); }
     double queue_in_bin(std::size_t k) { return queue_level_.bin_mean(k); }
 
