@@ -13,6 +13,7 @@ from .errors import CarepathError, ScenarioError, SimulationError
 from .results import Results
 from .run import run
 from .scenario import Scenario, builtin_ids, load
+from .sweep import SweepResult, sweep
 
 try:
     __version__ = version("carepath")
@@ -26,9 +27,11 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SimulationError",
+    "SweepResult",
     "__version__",
     "builtin_ids",
     "load",
     "psa",
     "run",
+    "sweep",
 ]

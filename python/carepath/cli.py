@@ -147,6 +147,28 @@ def _build_parser() -> argparse.ArgumentParser:
         "--figures", metavar="DIR", help="also write each figure as a PNG file in DIR"
     )
 
+    sweep = sub.add_parser(
+        "sweep",
+        help="run a parameter sweep, or show how far one has got",
+        description="carepath sweep SWEEP.yaml --out DIR runs the sweep that SWEEP.yaml "
+        "describes (scenario, params, design, n, replications, seed, variants), writing "
+        "each finished point to DIR at once; run it again after an interruption and it "
+        "goes on from where it stopped.  carepath sweep status DIR shows how far it has got.",
+    )
+    sweep.add_argument("target", nargs="+", metavar="SWEEP.yaml | status DIR")
+    sweep.add_argument("--out", metavar="DIR", help="the sweep's folder (required to run)")
+    sweep.add_argument(
+        "--executor",
+        default="local",
+        choices=("local", "serial", "dask"),
+        help="local: a process pool (default); serial: this process; dask: a Dask cluster",
+    )
+    sweep.add_argument("--workers", type=int, metavar="N", help="processes (default: every core)")
+    sweep.add_argument(
+        "--address", metavar="ADDR", help="a running Dask scheduler (tcp://host:8786)"
+    )
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
     scenarios = sub.add_parser(
         "scenarios",
         help="list, show, copy or validate scenarios",
@@ -270,6 +292,50 @@ def _plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from .sweep import status, sweep
+
+    if args.target[0] == "status":
+        if len(args.target) != 2:
+            raise ScenarioError(
+                "sweep status", "give the sweep's folder: carepath sweep status DIR"
+            )
+        for key, value in status(args.target[1]).items():
+            print(f"{key:<13} {value}")
+        return EXIT_OK
+    if len(args.target) != 1 or args.out is None:
+        raise ScenarioError("sweep", "usage: carepath sweep SWEEP.yaml --out DIR")
+    spec = parse_yaml(Path(args.target[0]).read_text(), args.target[0])
+    if not isinstance(spec, dict):
+        raise ScenarioError("sweep", f"{args.target[0]} must be a mapping")
+    allowed = {"scenario", "params", "design", "n", "replications", "seed", "variants"}
+    for key in spec:
+        if key not in allowed:
+            raise ScenarioError(key, f"unknown sweep key; use {', '.join(sorted(allowed))}")
+    if "scenario" not in spec or "params" not in spec:
+        raise ScenarioError("sweep", "SWEEP.yaml needs 'scenario' and 'params'")
+    scenario = spec["scenario"]
+    beside = Path(args.target[0]).parent / str(scenario)
+    if beside.is_file():  # a scenario file next to the sweep file
+        scenario = str(beside)
+    result = sweep(
+        scenario,
+        spec["params"],
+        design=spec.get("design", "grid"),
+        n=spec.get("n"),
+        replications=spec.get("replications"),
+        seed=spec.get("seed"),
+        variants=spec.get("variants"),
+        executor=args.executor,
+        workers=args.workers,
+        address=args.address,
+        out=args.out,
+        progress=not args.quiet and sys.stderr.isatty(),
+    )
+    print(f"{len(result.points)} points done; results in {args.out}/parts")
+    return EXIT_OK
+
+
 def _report(args: argparse.Namespace) -> int:
     from .report import write_report
 
@@ -296,6 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plot(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "sweep":
+            return _sweep(args)
         return _scenarios(args)
     except ScenarioError as err:
         print(f"carepath: error: {err}", file=sys.stderr)

@@ -1,0 +1,169 @@
+"""``cp.sweep``: many parameter points of one scenario, with common random
+numbers, on a laptop or a cluster, resumable from its folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .design import make_points
+from .executors import PointTask, run_tasks
+from .store import SweepStore, fingerprint
+
+
+@dataclass
+class SweepResult:
+    """The points of a sweep and their results.
+
+    Attributes
+    ----------
+    points
+        One row per point (``point`` and each parameter's path).
+    folder
+        Where the parts are, when the sweep was given one.
+    """
+
+    points: pd.DataFrame
+    folder: Path | None = None
+    _frames: list[pd.DataFrame] | None = None
+
+    @property
+    def results(self) -> pd.DataFrame:
+        """One row per (point, variant, replication): the point, its parameter
+        values, and every metric."""
+        if self._frames is not None:
+            return pd.concat(self._frames, ignore_index=True).sort_values(
+                ["point", "variant", "replication"], kind="stable", ignore_index=True
+            )
+        assert self.folder is not None
+        return SweepStore(self.folder).read(list(self.points["point"]))
+
+    def summary(self) -> pd.DataFrame:
+        """The mean over replications, one row per (point, variant)."""
+        frame = self.results
+        keys = ["point", *[c for c in self.points.columns if c != "point"], "variant"]
+        metrics = [c for c in frame.columns if c not in (*keys, "replication")]
+        return frame.groupby(keys, sort=False)[metrics].mean().reset_index()
+
+
+def sweep(
+    scenario: Any,
+    params: dict[str, Any],
+    design: str = "grid",
+    n: int | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    variants: list[str] | None = None,
+    executor: str = "local",
+    workers: int | None = None,
+    address: str | None = None,
+    out: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+) -> SweepResult:
+    """Run a scenario at many parameter points.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`Scenario`, a built-in id, a YAML path or a mapping.
+    params
+        Dotted path -> a list of values (``grid``) or a ``(low, high)`` range
+        (``lhs``, ``sobol``).
+    design, n
+        ``grid``, ``lhs`` or ``sobol``, and the number of points of the last two.
+    replications, seed
+        Per point (default the scenario's).  Every point uses the same seed,
+        so points differ by their parameters, not by their random numbers
+        (common random numbers).
+    variants
+        Which variants to run at each point (default all).
+    executor, workers, address
+        ``local`` (a process pool of ``workers``, default every core, each
+        running the engine on one thread), ``serial`` (this process, the
+        engine on ``workers`` threads) or ``dask`` (a ``LocalCluster`` of
+        ``workers`` processes, or the scheduler at ``address``).
+    out
+        A folder: each finished point is written there at once, and running
+        the same sweep again skips the points already there.
+    progress
+        A progress bar of points on stderr.
+
+    Returns
+    -------
+    SweepResult
+    """
+    from .. import __version__
+    from ..scenario import load
+
+    sc = load(scenario)
+    seed = sc.seed if seed is None else int(seed)
+    replications = sc.replications if replications is None else int(replications)
+    points = make_points(params, design, n, seed)
+    # validate every point before any runs, so a bad value fails at once
+    records = points.to_dict(orient="records")
+    for values in records:
+        sc.with_changes(values)
+    points.insert(0, "point", range(len(points)))
+    data = sc.model_dump(mode="json", exclude_none=True)
+    threads = 1 if executor != "serial" else (workers or 0)
+    tasks = [
+        PointTask(data, k, values, replications, seed, variants, threads)
+        for k, values in enumerate(records)
+    ]
+    store = None
+    if out is not None:
+        store = SweepStore(out)
+        manifest = {
+            "carepath": __version__,
+            "scenario": data,
+            "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+            "design": design,
+            "n": n,
+            "seed": seed,
+            "replications": replications,
+            "variants": variants,
+            "points": len(tasks),
+        }
+        manifest["fingerprint"] = fingerprint(manifest)
+        store.open(manifest)
+        done = store.done()
+        tasks = [t for t in tasks if t.point not in done]
+    frames: list[pd.DataFrame] | None = None if store else []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(points), initial=len(points) - len(tasks), unit="point", desc=sc.name)
+    try:
+        for point, frame in run_tasks(tasks, executor, workers, address):
+            if store is not None:
+                store.write(point, frame)
+            else:
+                frames.append(frame)  # type: ignore[union-attr]
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return SweepResult(points, Path(out) if out is not None else None, frames)
+
+
+def status(folder: str | os.PathLike[str]) -> dict[str, Any]:
+    """How far the sweep in ``folder`` has got."""
+    store = SweepStore(folder)
+    manifest = store.manifest()
+    done = len(store.done())
+    return {
+        "scenario": manifest["scenario"]["name"],
+        "design": manifest["design"],
+        "points": manifest["points"],
+        "done": done,
+        "remaining": manifest["points"] - done,
+        "replications": manifest["replications"],
+        "seed": manifest["seed"],
+        "carepath": manifest["carepath"],
+    }

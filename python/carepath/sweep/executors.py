@@ -1,0 +1,101 @@
+"""Where sweep points run: in this process, a local process pool, or Dask.
+
+A point's result depends only on its scenario, values, replications and
+seed, so every executor gives the same numbers, bit for bit.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+EXECUTORS = ("serial", "local", "dask")
+
+
+@dataclass(frozen=True)
+class PointTask:
+    """Everything a worker needs to run one point (picklable)."""
+
+    scenario: dict[str, Any]
+    point: int
+    values: dict[str, Any]
+    replications: int
+    seed: int
+    variants: list[str] | None
+    threads: int = 1
+
+
+def run_point(task: PointTask) -> pd.DataFrame:
+    """One point: its replications of every variant, with the point's values."""
+    from ..run import run
+    from ..scenario import Scenario
+
+    sc = Scenario.model_validate(task.scenario).with_changes(task.values)
+    frame = run(
+        sc,
+        replications=task.replications,
+        seed=task.seed,
+        threads=task.threads,
+        variants=task.variants,
+    ).per_replication
+    frame.insert(0, "point", task.point)
+    for j, (path, value) in enumerate(task.values.items()):
+        frame.insert(1 + j, path, value)
+    return frame
+
+
+def run_tasks(
+    tasks: list[PointTask], executor: str, workers: int | None, address: str | None
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Run the tasks, yielding (point, frame) as each finishes."""
+    if executor == "serial":
+        for task in tasks:
+            yield task.point, run_point(task)
+    elif executor == "local":
+        yield from _local(tasks, workers or os.cpu_count() or 1)
+    elif executor == "dask":
+        yield from _dask(tasks, workers, address)
+    else:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
+
+
+def _local(tasks: list[PointTask], workers: int) -> Iterator[tuple[int, pd.DataFrame]]:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        futures = {pool.submit(run_point, t): t.point for t in tasks}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:  # Ctrl-C or an error: drop what has not started
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _dask(
+    tasks: list[PointTask], workers: int | None, address: str | None
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ImportError(
+            "the dask executor needs dask.distributed: pip install 'carepath[dask]'"
+        ) from None
+    cluster = None
+    if address is None:
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True
+        )
+    client = Client(address or cluster)
+    try:
+        futures = client.map(run_point, tasks, pure=False)
+        points = {f.key: t.point for f, t in zip(futures, tasks)}
+        for future in as_completed(futures):
+            yield points[future.key], future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

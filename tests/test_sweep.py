@@ -1,0 +1,200 @@
+"""Sweeps: designs, identical results on every executor, resuming after a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import carepath as cp
+from carepath.errors import ScenarioError
+from carepath.sweep import make_points, status
+
+PARAMS = {"resources.clinician.capacity": [5, 6], "arrivals[0].rate": [4.0, 4.4]}
+SHORT = cp.load("mm5").with_changes({"horizon": 2600, "warmup": 200})
+
+
+def test_grid_is_every_combination():
+    points = make_points(PARAMS)
+    assert len(points) == 4
+    assert set(map(tuple, points.to_numpy())) == {(5, 4.0), (5, 4.4), (6, 4.0), (6, 4.4)}
+
+
+@pytest.mark.parametrize("design", ["lhs", "sobol"])
+def test_sampled_designs_fill_their_ranges(design):
+    points = make_points({"a": (0.0, 2.0), "k": (3, 6)}, design, n=16, seed=1)
+    assert len(points) == 16
+    assert points["a"].between(0, 2).all()
+    assert points["k"].isin([3, 4, 5, 6]).all() and points["k"].dtype.kind == "i"
+    if design == "lhs":  # one point in each sixteenth of the range
+        cells = np.floor(points["a"].to_numpy() / 2 * 16).astype(int)
+        assert sorted(cells) == list(range(16))
+    assert points.equals(make_points({"a": (0.0, 2.0), "k": (3, 6)}, design, n=16, seed=1))
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (({"a": (1, 2)}, "grid"), "params.a: a grid takes a list"),
+        (({"a": [1, 2, 3]}, "lhs", 4), r"params.a: a lhs design takes a \(low, high\) range"),
+        (({"a": (2.0, 1.0)}, "sobol", 4), "params.a: needs low < high"),
+        (({"a": [1]}, "random"), "design: must be one of grid, lhs, sobol"),
+    ],
+)
+def test_bad_designs_name_the_field(args, message):
+    with pytest.raises(ScenarioError, match=message):
+        make_points(*args)
+
+
+def test_a_bad_value_fails_before_anything_runs():
+    with pytest.raises(ScenarioError, match="capacity"):
+        cp.sweep(SHORT, {"resources.clinician.capacity": [5, -1]}, replications=2)
+
+
+@pytest.fixture(scope="module")
+def serial():
+    return cp.sweep(SHORT, PARAMS, replications=3, seed=9, executor="serial").results
+
+
+def test_each_point_is_the_scenario_run_with_its_values(serial):
+    """Common random numbers: a point is exactly cp.run with the changes and the same seed."""
+    for (cap, rate), rows in serial.groupby(list(PARAMS)):
+        direct = cp.run(
+            SHORT,
+            replications=3,
+            seed=9,
+            changes={"resources.clinician.capacity": cap, "arrivals[0].rate": rate},
+        ).per_replication
+        mine = rows[direct.columns].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, direct, check_exact=True)
+
+
+def test_process_pool_gives_the_same_numbers(serial):
+    pool = cp.sweep(SHORT, PARAMS, replications=3, seed=9, executor="local", workers=2).results
+    pd.testing.assert_frame_equal(pool, serial, check_exact=True)
+
+
+def test_dask_local_cluster_gives_the_same_numbers(serial):
+    pytest.importorskip("dask.distributed")
+    out = cp.sweep(SHORT, PARAMS, replications=3, seed=9, executor="dask", workers=2).results
+    pd.testing.assert_frame_equal(out, serial, check_exact=True)
+
+
+def test_dask_scheduler_process_and_worker_joined_by_address(tmp_path, serial):
+    """A real scheduler and a worker, each a separate process, as on a cluster."""
+    pytest.importorskip("dask.distributed")
+    scheduler_file = tmp_path / "scheduler.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    scheduler = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_scheduler",
+            "--port",
+            "0",
+            "--dashboard-address",
+            ":0",
+            "--scheduler-file",
+            str(scheduler_file),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = None
+    try:
+        deadline = time.time() + 60
+        while not scheduler_file.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        import json
+
+        address = json.loads(scheduler_file.read_text())["address"]
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_worker",
+                address,
+                "--nworkers",
+                "1",
+                "--nthreads",
+                "1",
+                "--dashboard-address",
+                ":0",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        out = cp.sweep(
+            SHORT, PARAMS, replications=3, seed=9, executor="dask", address=address
+        ).results
+        pd.testing.assert_frame_equal(out, serial, check_exact=True)
+    finally:
+        for proc in (worker, scheduler):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(timeout=30)
+
+
+def test_a_killed_sweep_resumes_to_the_same_result(tmp_path, serial):
+    """Kill -9 a sweep once some points are written; running it again skips them
+    and ends with the uninterrupted result."""
+    folder = tmp_path / "sweep"
+    params = {"resources.clinician.capacity": [5, 6, 7, 8], "arrivals[0].rate": [4.0, 4.4]}
+    script = (
+        "import carepath as cp\n"
+        f"sc = cp.load('mm5').with_changes({{'horizon': 2600, 'warmup': 200}})\n"
+        f"cp.sweep(sc, {params!r}, replications=3, seed=9, executor='serial', workers=1,"
+        f" out={str(folder)!r})\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and len(list((folder / "parts").glob("*.parquet"))) < 2:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    before = status(folder)
+    assert 2 <= before["done"] < 8 and before["remaining"] == 8 - before["done"]
+    assert not list((folder / "parts").glob(".*.part"))  # no half-written part survives
+    resumed = cp.sweep(SHORT, params, replications=3, seed=9, executor="serial", out=folder)
+    whole = cp.sweep(SHORT, params, replications=3, seed=9, executor="serial")
+    pd.testing.assert_frame_equal(resumed.results, whole.results, check_exact=True)
+    assert status(folder)["remaining"] == 0
+    with pytest.raises(ValueError, match="holds another sweep"):
+        cp.sweep(SHORT, params, replications=3, seed=10, executor="serial", out=folder)
+
+
+def test_cli_sweep_and_status(tmp_path):
+    from carepath.cli import main
+
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text(
+        "scenario: mm5\n"
+        "params:\n  resources.clinician.capacity: [5, 6]\n"
+        "design: grid\nreplications: 2\nvariants: [baseline]\n"
+    )
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec), "--out", str(out), "--executor", "serial", "--quiet"]) == 0
+    assert sorted(p.name for p in (out / "parts").iterdir()) == [
+        "point-0000000.parquet",
+        "point-0000001.parquet",
+    ]
+    assert main(["sweep", "status", str(out)]) == 0
+    assert status(out)["done"] == 2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scenario: mm5\nparams: {resources.clinician.capacity: [5]}\nreps: 2\n")
+    assert main(["sweep", str(bad), "--out", str(tmp_path / "x")]) == 2
+    assert Path(out / "manifest.json").exists()
