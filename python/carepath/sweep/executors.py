@@ -48,6 +48,18 @@ def run_point(task: PointTask) -> pd.DataFrame:
     return frame
 
 
+def run_chunk(tasks: list[PointTask]) -> list[tuple[int, pd.DataFrame]]:
+    """Several points in one go: one round trip to a worker for all of them."""
+    return [(t.point, run_point(t)) for t in tasks]
+
+
+def _chunks(tasks: list[PointTask], workers: int) -> list[list[PointTask]]:
+    # about eight chunks a worker, so that the load still balances, and at
+    # most 16 points a chunk, so that finished points reach the disk soon
+    size = max(1, min(16, len(tasks) // (8 * workers)))
+    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+
+
 def run_tasks(
     tasks: list[PointTask], executor: str, workers: int | None, address: str | None
 ) -> Iterator[tuple[int, pd.DataFrame]]:
@@ -68,9 +80,9 @@ def _local(tasks: list[PointTask], workers: int) -> Iterator[tuple[int, pd.DataF
 
     pool = ProcessPoolExecutor(max_workers=workers)
     try:
-        futures = {pool.submit(run_point, t): t.point for t in tasks}
+        futures = [pool.submit(run_chunk, chunk) for chunk in _chunks(tasks, workers)]
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            yield from future.result()
     finally:  # Ctrl-C or an error: drop what has not started
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -91,10 +103,10 @@ def _dask(
         )
     client = Client(address or cluster)
     try:
-        futures = client.map(run_point, tasks, pure=False)
-        points = {f.key: t.point for f, t in zip(futures, tasks)}
+        n_workers = len(client.scheduler_info()["workers"]) or 1
+        futures = client.map(run_chunk, _chunks(tasks, n_workers), pure=False)
         for future in as_completed(futures):
-            yield points[future.key], future.result()
+            yield from future.result()
     finally:
         client.close()
         if cluster is not None:
