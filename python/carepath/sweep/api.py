@@ -63,6 +63,7 @@ def sweep(
     address: str | None = None,
     out: str | os.PathLike[str] | None = None,
     progress: bool = False,
+    cluster: dict[str, Any] | None = None,
 ) -> SweepResult:
     """Run a scenario at many parameter points.
 
@@ -84,8 +85,14 @@ def sweep(
     executor, workers, address
         ``local`` (a process pool of ``workers``, default every core, each
         running the engine on one thread), ``serial`` (this process, the
-        engine on ``workers`` threads) or ``dask`` (a ``LocalCluster`` of
-        ``workers`` processes, or the scheduler at ``address``).
+        engine on ``workers`` threads), ``dask`` (a ``LocalCluster`` of
+        ``workers`` processes, or the scheduler at ``address``), ``slurm``
+        or ``pbs`` (batch jobs through dask-jobqueue, see ``cluster``), or
+        ``mpi`` (run the same call on every rank under ``mpirun``: rank r
+        runs points r, r + size, ...).
+    cluster
+        For ``slurm`` and ``pbs``: ``jobs`` (how many), and per job ``cores``,
+        ``memory``, ``walltime``, ``queue``, ``account``.
     out
         A folder: each finished point is written there at once, and running
         the same sweep again skips the points already there.
@@ -114,6 +121,12 @@ def sweep(
         PointTask(data, k, values, replications, seed, variants, threads)
         for k, values in enumerate(records)
     ]
+    mpi = executor == "mpi"
+    comm = None
+    if mpi:
+        from mpi4py import MPI  # mpi_rank() has said how to install it if missing
+
+        comm = MPI.COMM_WORLD
     store = None
     if out is not None:
         store = SweepStore(out)
@@ -129,7 +142,10 @@ def sweep(
             "points": len(tasks),
         }
         manifest["fingerprint"] = fingerprint(manifest)
-        store.open(manifest)
+        if comm is None or comm.Get_rank() == 0:
+            store.open(manifest)
+        if comm is not None:
+            comm.Barrier()  # every rank sees the manifest and the same finished points
         done = store.done()
         tasks = [t for t in tasks if t.point not in done]
     frames: list[pd.DataFrame] | None = None if store else []
@@ -138,8 +154,12 @@ def sweep(
         from tqdm import tqdm
 
         bar = tqdm(total=len(points), initial=len(points) - len(tasks), unit="point", desc=sc.name)
+    if mpi:
+        from .executors import mpi_rank
+
+        mpi_rank()
     try:
-        for point, frame in run_tasks(tasks, executor, workers, address):
+        for point, frame in run_tasks(tasks, executor, workers, address, cluster):
             if store is not None:
                 store.write(point, frame)
             else:
@@ -149,7 +169,23 @@ def sweep(
     finally:
         if bar is not None:
             bar.close()
+    if comm is not None:
+        comm.Barrier()
+        if frames is not None:  # every rank gets every point
+            frames = [f for part in comm.allgather(frames) for f in part]
     return SweepResult(points, Path(out) if out is not None else None, frames)
+
+
+def job_script(kind: str, cluster: dict[str, Any] | None = None) -> str:
+    """The batch job script dask-jobqueue would submit for ``kind`` (``slurm``
+    or ``pbs``) with these ``cluster`` options, without submitting it."""
+    from .executors import jobqueue_cluster
+
+    job_cluster = jobqueue_cluster(kind, cluster or {})
+    try:
+        return str(job_cluster.job_script())
+    finally:
+        job_cluster.close()
 
 
 def status(folder: str | os.PathLike[str]) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-EXECUTORS = ("serial", "local", "dask")
+EXECUTORS = ("serial", "local", "dask", "slurm", "pbs", "mpi")
+JOBQUEUE = {"slurm": "SLURMCluster", "pbs": "PBSCluster"}
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,14 @@ def _chunks(tasks: list[PointTask], workers: int) -> list[list[PointTask]]:
 
 
 def run_tasks(
-    tasks: list[PointTask], executor: str, workers: int | None, address: str | None
+    tasks: list[PointTask],
+    executor: str,
+    workers: int | None,
+    address: str | None,
+    cluster: dict[str, Any] | None = None,
 ) -> Iterator[tuple[int, pd.DataFrame]]:
-    """Run the tasks, yielding (point, frame) as each finishes."""
+    """Run the tasks, yielding (point, frame) as each finishes (under MPI: this
+    rank's share of them)."""
     if executor == "serial":
         for task in tasks:
             yield task.point, run_point(task)
@@ -71,8 +77,53 @@ def run_tasks(
         yield from _local(tasks, workers or os.cpu_count() or 1)
     elif executor == "dask":
         yield from _dask(tasks, workers, address)
+    elif executor in JOBQUEUE:
+        job_cluster = jobqueue_cluster(executor, cluster or {})
+        try:
+            job_cluster.scale(jobs=(cluster or {}).get("jobs", 1))
+            yield from _dask(tasks, None, job_cluster)
+        finally:
+            job_cluster.close()
+    elif executor == "mpi":
+        rank, size = mpi_rank()
+        for i, task in enumerate(tasks):
+            if i % size == rank:
+                yield task.point, run_point(task)
     else:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
+
+
+def jobqueue_cluster(kind: str, options: dict[str, Any]) -> Any:
+    """A dask-jobqueue cluster of batch jobs, each running ``cores`` one-thread
+    workers: ``cores``, ``memory``, ``walltime``, ``queue``, ``account``."""
+    try:
+        import dask_jobqueue
+    except ImportError:
+        raise ImportError(
+            f"the {kind} executor needs dask-jobqueue: pip install 'carepath[cluster]'"
+        ) from None
+    cores = int(options.get("cores", 1))
+    kwargs = {
+        "cores": cores,
+        "processes": cores,  # one engine thread a worker process
+        "memory": options.get("memory", f"{2 * cores}GB"),
+        "walltime": options.get("walltime", "01:00:00"),
+    }
+    for key in ("queue", "account"):
+        if options.get(key):
+            kwargs[key] = options[key]
+    return getattr(dask_jobqueue, JOBQUEUE[kind])(**kwargs)
+
+
+def mpi_rank() -> tuple[int, int]:
+    """This process's rank and the number of ranks (under mpirun)."""
+    try:
+        from mpi4py import MPI
+    except ImportError:
+        raise ImportError(
+            "the mpi executor needs mpi4py and an MPI: pip install 'carepath[mpi]'"
+        ) from None
+    return MPI.COMM_WORLD.Get_rank(), MPI.COMM_WORLD.Get_size()
 
 
 def _local(tasks: list[PointTask], workers: int) -> Iterator[tuple[int, pd.DataFrame]]:
@@ -88,7 +139,7 @@ def _local(tasks: list[PointTask], workers: int) -> Iterator[tuple[int, pd.DataF
 
 
 def _dask(
-    tasks: list[PointTask], workers: int | None, address: str | None
+    tasks: list[PointTask], workers: int | None, address: Any
 ) -> Iterator[tuple[int, pd.DataFrame]]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -103,6 +154,8 @@ def _dask(
         )
     client = Client(address or cluster)
     try:
+        if address is not None and not isinstance(address, str):  # a jobqueue cluster
+            client.wait_for_workers(1, timeout=3600)
         n_workers = len(client.scheduler_info()["workers"]) or 1
         futures = client.map(run_chunk, _chunks(tasks, n_workers), pure=False)
         for future in as_completed(futures):
