@@ -13,7 +13,7 @@ from .errors import CarepathError, ScenarioError, SimulationError
 from .results import Results
 from .run import run
 from .scenario import Scenario, builtin_ids, load
-from .sweep import SweepResult, sweep
+from .sweep import SweepResult, sensitivity, sweep
 
 try:
     __version__ = version("carepath")
@@ -33,5 +33,6 @@ __all__ = [
     "load",
     "psa",
     "run",
+    "sensitivity",
     "sweep",
 ]

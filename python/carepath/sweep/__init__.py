@@ -2,5 +2,14 @@
 
 from .api import SweepResult, job_script, status, sweep
 from .design import make_points
+from .sensitivity import SensitivityResult, sensitivity
 
-__all__ = ["SweepResult", "job_script", "make_points", "status", "sweep"]
+__all__ = [
+    "SensitivityResult",
+    "SweepResult",
+    "job_script",
+    "make_points",
+    "sensitivity",
+    "status",
+    "sweep",
+]
