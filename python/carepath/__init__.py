@@ -13,7 +13,7 @@ from .errors import CarepathError, ScenarioError, SimulationError
 from .results import Results
 from .run import run
 from .scenario import Scenario, builtin_ids, load
-from .sweep import SweepResult, sensitivity, sweep
+from .sweep import SweepResult, abc, calibrate, sensitivity, sweep
 
 try:
     __version__ = version("carepath")
@@ -29,7 +29,9 @@ __all__ = [
     "SimulationError",
     "SweepResult",
     "__version__",
+    "abc",
     "builtin_ids",
+    "calibrate",
     "load",
     "psa",
     "run",

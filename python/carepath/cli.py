@@ -184,6 +184,20 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    calibrate = sub.add_parser(
+        "calibrate",
+        help="find parameter values that reproduce target metrics",
+        description="carepath calibrate CAL.yaml reads scenario, targets (metric: value), "
+        "params (path: [low, high]), replications, seed and method (optimise: bounded "
+        "Nelder-Mead; abc: an ABC-SMC posterior, with particles and generations) and "
+        "prints the result.",
+    )
+    calibrate.add_argument("file", metavar="CAL.yaml")
+    calibrate.add_argument(
+        "--executor", default="local", choices=("local", "serial", "dask"), help="for abc"
+    )
+    calibrate.add_argument("--workers", type=int, metavar="N", help="for abc")
+
     scenarios = sub.add_parser(
         "scenarios",
         help="list, show, copy or validate scenarios",
@@ -366,6 +380,48 @@ def _sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from .sweep import abc, calibrate
+
+    spec = parse_yaml(Path(args.file).read_text(), args.file)
+    allowed = {"scenario", "targets", "params", "replications", "seed", "method"}
+    allowed |= {"particles", "generations", "variant"}
+    if not isinstance(spec, dict) or not {"scenario", "targets", "params"} <= set(spec):
+        raise ScenarioError("calibrate", f"{args.file} needs scenario, targets and params")
+    for key in spec:
+        if key not in allowed:
+            raise ScenarioError(key, f"unknown calibration key; use {', '.join(sorted(allowed))}")
+    params = {path: tuple(bounds) for path, bounds in spec["params"].items()}
+    common = {
+        "replications": spec.get("replications"),
+        "seed": spec.get("seed"),
+        "variant": spec.get("variant", "baseline"),
+    }
+    if spec.get("method", "optimise") == "abc":
+        post = abc(
+            spec["scenario"],
+            spec["targets"],
+            params,
+            particles=spec.get("particles", 100),
+            generations=spec.get("generations", 4),
+            executor=args.executor,
+            workers=args.workers,
+            **common,
+        )
+        print(f"tolerances by generation: {', '.join(f'{t:.4g}' for t in post.tolerances)}")
+        for name, value in post.mean().items():
+            sd = post.particles[name].std()
+            print(f"{name}: posterior mean {value:.6g}, sd {sd:.3g}")
+        return EXIT_OK
+    best = calibrate(spec["scenario"], spec["targets"], params, **common)
+    for name, value in best.params.items():
+        print(f"{name}: {value:.6g}")
+    for metric, value in best.metrics.items():
+        print(f"  {metric}: {value:.6g} (target {spec['targets'][metric]:.6g})")
+    print(f"distance {best.distance:.3g} after {len(best.history)} runs")
+    return EXIT_OK
+
+
 def _report(args: argparse.Namespace) -> int:
     from .report import write_report
 
@@ -394,6 +450,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "sweep":
             return _sweep(args)
+        if args.command == "calibrate":
+            return _calibrate(args)
         return _scenarios(args)
     except ScenarioError as err:
         print(f"carepath: error: {err}", file=sys.stderr)
