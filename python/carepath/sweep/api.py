@@ -124,7 +124,10 @@ def sweep(
     mpi = executor == "mpi"
     comm = None
     if mpi:
-        from mpi4py import MPI  # mpi_rank() has said how to install it if missing
+        from .executors import mpi_rank
+
+        mpi_rank()  # says how to install mpi4py if it is missing
+        from mpi4py import MPI
 
         comm = MPI.COMM_WORLD
     store = None
@@ -154,10 +157,6 @@ def sweep(
         from tqdm import tqdm
 
         bar = tqdm(total=len(points), initial=len(points) - len(tasks), unit="point", desc=sc.name)
-    if mpi:
-        from .executors import mpi_rank
-
-        mpi_rank()
     try:
         for point, frame in run_tasks(tasks, executor, workers, address, cluster):
             if store is not None:
