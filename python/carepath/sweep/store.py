@@ -38,6 +38,10 @@ class SweepStore:
                     f"{self.folder} holds another sweep (a different scenario, design, seed "
                     "or version); use a new folder, or delete it to start again"
                 )
+            # a part being written when the last run was killed (SIGKILL leaves
+            # its temporary file; the part itself was never written)
+            for stale in self.parts.glob(".*.part"):
+                stale.unlink(missing_ok=True)
             return
         self.parts.mkdir(parents=True, exist_ok=True)
         with atomic_path(path) as tmp:
