@@ -380,19 +380,17 @@ private:
             const double wait = now_ - p.queue_since;
             record(p, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
         }
-        const ResourceSpec& rs = spec_.resources[static_cast<std::size_t>(st.resource)];
         if (!resumed) log_event(p, LogEvent::Start, st.resource);
         if (st.duration < 0) {
             log_event(p, LogEvent::Complete, st.resource);  // a hold is granted: the patient goes on
             ++ws_.pool.held(slot)[m_.held_index[static_cast<std::size_t>(st.resource)]];
             // the first half of the hold's charge; release or exit adds the other
-            if (rs.cost_per_hour != 0.0) charge(p, rs.cost_category, -rs.cost_per_hour * cost_discount_.hours(now_));
+            if (spec_.economics) charge_hold(p, static_cast<std::size_t>(st.resource), -1.0);
             return;
         }
         const double d = resumed ? p.remaining : step_duration(st, slot);
         if (!resumed) p.service_total = d;
-        if (!resumed && rs.cost_per_hour != 0.0)  // the whole service, charged when it begins
-            charge(p, rs.cost_category, rs.cost_per_hour * (cost_discount_.hours(now_ + d) - cost_discount_.hours(now_)));
+        if (!resumed && spec_.economics) charge_service(p, static_cast<std::size_t>(st.resource), d);
         p.remaining = -1.0;
         p.service_end = now_ + d;
         if (r.tracks_service()) r.add_in_service(InService{p.priority, p.queue_seq, slot});
@@ -582,7 +580,7 @@ private:
                                              spec_.resources[static_cast<std::size_t>(st.resource)].name +
                                              "', which the patient does not hold");
                 --held;
-                charge_hold(p, static_cast<std::size_t>(st.resource), 1.0);
+                if (spec_.economics) charge_hold(p, static_cast<std::size_t>(st.resource), 1.0);
                 Resource& r = resource(st.resource);
                 r.end_service(now_);
                 record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
@@ -694,7 +692,7 @@ private:
                 if (h < 0) continue;
                 std::uint32_t& held = ws_.pool.held(slot)[h];
                 if (held == 0) continue;
-                charge_hold(p, r, static_cast<double>(held));
+                if (spec_.economics) charge_hold(p, r, static_cast<double>(held));
                 for (; held > 0; --held) ws_.resources[r].end_service(now_);
                 serve_queue(ws_.resources[r]);
             }
@@ -758,13 +756,16 @@ private:
 
     // One row of the event log, for observed patients, when there is a log.
     void log_event(const Patient& p, LogEvent what, std::int32_t resource = -1) {
-        if (log_ == nullptr || !p.observed) return;
+        if (log_ != nullptr) add_to_log(p, what, resource);  // the check stays inline
+    }
+    [[gnu::noinline]] void add_to_log(const Patient& p, LogEvent what, std::int32_t resource) {
+        if (!p.observed) return;
         const auto who = static_cast<std::int64_t>(static_cast<std::uint64_t>(p.source) << 32 | p.ordinal);
         log_->add(who, p.step, what, now_, resource);
     }
 
     // In the order of CompiledModel::series_names, each n_bins long.
-    void write_series(double* out) {
+    [[gnu::noinline]] void write_series(double* out) {
         const std::size_t n = m_.n_bins;
         for (std::size_t k = 0; k < n; ++k) out[k] = ws_.in_system.bin_mean(k);
         out += n;
@@ -785,14 +786,21 @@ private:
         record(p, [&](PatientStats& s) { s.costs[static_cast<std::size_t>(category)] += amount; });
     }
 
-    // The second half of a held resource's charge: `units` servers held
-    // until now (the first half was charged when the hold began).
-    void charge_hold(const Patient& p, std::size_t r, double units) {
+    // A held resource is charged in two halves: units = -1 when the hold
+    // begins, +n when n held servers are given back (see economics.hpp).
+    [[gnu::noinline]] void charge_hold(const Patient& p, std::size_t r, double units) {
         const ResourceSpec& rs = spec_.resources[r];
         if (rs.cost_per_hour != 0.0) charge(p, rs.cost_category, units * rs.cost_per_hour * cost_discount_.hours(now_));
     }
 
-    void accrue_qalys(Patient& p, double until) {
+    // A whole service of length d, charged when it begins.
+    [[gnu::noinline]] void charge_service(const Patient& p, std::size_t r, double d) {
+        const ResourceSpec& rs = spec_.resources[r];
+        if (rs.cost_per_hour != 0.0)
+            charge(p, rs.cost_category, rs.cost_per_hour * (cost_discount_.hours(now_ + d) - cost_discount_.hours(now_)));
+    }
+
+    [[gnu::noinline]] void accrue_qalys(Patient& p, double until) {
         const double q = p.utility * (qaly_discount_.hours(until) - qaly_discount_.hours(p.utility_since)) / kHoursPerYear;
         if (q != 0.0) record(p, [&](PatientStats& s) { s.qalys += q; });
         p.utility_since = until;
@@ -800,7 +808,7 @@ private:
 
     // At the end of the run, patients still in the system are charged and
     // credited up to that time.
-    void close_accounts() {
+    [[gnu::noinline]] void close_accounts() {
         now_ = end_;
         ws_.pool.for_each_live_slot([&](std::uint32_t slot) {
             Patient& p = ws_.pool[slot];

@@ -17,6 +17,7 @@ public:
         level_ = 0.0;
         last_ = 0.0;
         area_ = 0.0;
+        bin_width_ = 0.0;
         bins_.clear();
     }
     void use_bins(double width, std::size_t n) {
@@ -57,10 +58,10 @@ private:
             last_ = warmup_;
         }
         area_ += level_ * (now - last_);
-        if (!bins_.empty() && level_ != 0.0) spread(last_, now);
+        if (bin_width_ > 0.0 && level_ != 0.0) spread(last_, now);
         last_ = now;
     }
-    void spread(double from, double to) {
+    [[gnu::noinline]] void spread(double from, double to) {
         while (from < to) {
             auto k = static_cast<std::size_t>((from - warmup_) / bin_width_);
             if (k >= bins_.size()) k = bins_.size() - 1;
