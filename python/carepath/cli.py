@@ -30,7 +30,7 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="carepath",
         description="Simulate NHS patient pathways: run a scenario's baseline and variants "
         "with common random numbers and report waits, utilisation and outcomes with "
-        "95%% confidence intervals.",
+        "95% confidence intervals.",
         epilog="Exit codes: 0 success, 1 the engine stopped the run, 2 bad scenario or "
         "option, 130 interrupted (Ctrl-C).",
     )
@@ -101,7 +101,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="run a scenario and print its results",
         description="Run every variant of SCENARIO (baseline first) with the same seed, "
         "so that they see the same patients, and print the mean of each metric with its "
-        "95%% confidence interval, then each variant's paired difference from the baseline.",
+        "95% confidence interval, then each variant's paired difference from the baseline.",
     )
     run.add_argument(
         "--all",
@@ -139,7 +139,7 @@ def _build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="run a scenario and write a self-contained HTML report",
         description="Run SCENARIO as 'run' does and write one HTML page: the published "
-        "figures against the model, the figures, every metric with its 95%% CI, the "
+        "figures against the model, the figures, every metric with its 95% CI, the "
         "scenario's inputs and sources, and the seed and versions to reproduce it.",
     )
     report.add_argument("--out", required=True, metavar="FILE.html", help="the report to write")
