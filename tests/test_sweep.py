@@ -280,3 +280,18 @@ def test_batch_dry_run_prints_the_job_script(kind, marker, capsys):
     script = capsys.readouterr().out
     assert marker in script and "compute" in script and "02:00:00" in script
     assert "--nthreads 1" in script and "--nworkers 8" in script
+
+
+def test_curve_and_its_plot(serial):
+    pytest.importorskip("matplotlib")
+    res = cp.sweep(SHORT, PARAMS, replications=3, seed=9, executor="serial")
+    curve = res.curve("resources.clinician.capacity", "wait.see_clinician.mean")
+    base = curve[curve["variant"] == "baseline"].set_index("resources.clinician.capacity")
+    rows = serial[(serial["variant"] == "baseline") & (serial["resources.clinician.capacity"] == 5)]
+    assert base.loc[5, "mean"] == pytest.approx(rows["wait.see_clinician.mean"].mean())
+    assert base.loc[5, "n"] == 6  # two rates x three replications
+    fig = res.plot("resources.clinician.capacity", "wait.see_clinician.mean")
+    fig.canvas.draw()
+    line = fig.axes[0].get_lines()[0]
+    assert list(line.get_xdata()) == [5, 6]
+    assert line.get_ydata() == pytest.approx(base["mean"].to_numpy())

@@ -1,6 +1,6 @@
 """Regenerate the plot gallery (docs/gallery.md) from the built-in scenarios.
 
-    python docs/gallery/make_gallery.py      # about a minute on two cores
+python docs/gallery/make_gallery.py      # about a minute on two cores
 """
 
 from __future__ import annotations
@@ -25,6 +25,16 @@ def main() -> None:
 
     d2a = cp.run("discharge-to-assess", changes={"results.series": {"bin": "1 week"}})
     save(d2a.plot.over_time("queue_length.p1"), "discharge-to-assess-p1-queue")
+
+    curve = cp.sweep(
+        "discharge-to-assess",
+        {"resources.p1.capacity": [614, 616, 618, 621, 626, 631, 641, 661]},
+        variants=["baseline"],
+    )
+    save(
+        curve.plot("resources.p1.capacity", "delayed_bed_share"),
+        "discharge-to-assess-capacity-curve",
+    )
 
     echo = cp.run("hf-diagnosis")
     save(echo.plot.waits("echo_other"), "hf-diagnosis-echo-waits")

@@ -42,6 +42,35 @@ class SweepResult:
         assert self.folder is not None
         return SweepStore(self.folder).read(list(self.points["point"]))
 
+    def curve(self, param: str, metric: str, level: float = 0.95) -> pd.DataFrame:
+        """``metric`` against ``param``: per value of the parameter and variant,
+        the mean over replications (and over the other parameters' values)
+        with a t interval."""
+        from ..results import t_interval
+
+        frame = self.results
+        rows = []
+        for (value, variant), group in frame.groupby([param, "variant"], sort=True):
+            mean, _, lo, hi, n = t_interval(group[metric].to_numpy(float), level)
+            rows.append((value, variant, mean, lo, hi, n))
+        return pd.DataFrame(rows, columns=[param, "variant", "mean", "ci_low", "ci_high", "n"])
+
+    def plot(self, param: str, metric: str) -> Any:
+        """:meth:`curve` as a matplotlib Figure: one line per variant with its
+        95% CI band (a capacity-delay curve, say)."""
+        from ..plots import _figure
+
+        curve = self.curve(param, metric)
+        fig, ax = _figure(7.0, 4.5)
+        for variant, rows in curve.groupby("variant", sort=False):
+            ax.plot(rows[param], rows["mean"], marker="o", label=variant)
+            ax.fill_between(rows[param], rows["ci_low"], rows["ci_high"], alpha=0.25, lw=0)
+        ax.set_xlabel(param)
+        ax.set_ylabel(metric)
+        ax.set_title(f"{metric} against {param} (95% CI)")
+        ax.legend(title="variant")
+        return fig
+
     def summary(self) -> pd.DataFrame:
         """The mean over replications, one row per (point, variant)."""
         frame = self.results
