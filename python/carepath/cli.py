@@ -21,6 +21,7 @@ from .text_tables import metric_tables, target_text
 
 if TYPE_CHECKING:
     from .results import Results
+    from .scenario import Scenario
 
 EXIT_OK, EXIT_ENGINE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -245,17 +246,24 @@ def _changes(items: list[str]) -> dict[str, object]:
     return out
 
 
-def _results(args: argparse.Namespace) -> Results:
+def _scenario(args: argparse.Namespace) -> Scenario:
+    """SCENARIO with its --set and --horizon changes."""
+    sc = load(args.scenario)
+    changes = _changes(args.changes)
+    if args.horizon is not None:
+        changes["horizon"] = _number_or_text(args.horizon)
+    return sc.with_changes(changes) if changes else sc
+
+
+def _results(args: argparse.Namespace, sc: Scenario | None = None) -> Results:
     from .run import run
 
     return run(
-        args.scenario,
+        sc if sc is not None else _scenario(args),
         replications=args.replications,
         seed=args.seed,
         threads=args.threads,
         variants=args.variants,
-        changes=_changes(args.changes),
-        horizon=_number_or_text(args.horizon),
         progress=not args.quiet and sys.stderr.isatty(),
     )
 
@@ -425,12 +433,9 @@ def _calibrate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from .report import write_report
 
-    res = _results(args)
-    sc = load(args.scenario)
-    changes = _changes(args.changes)
-    if args.horizon is not None:
-        changes["horizon"] = _number_or_text(args.horizon)
-    write_report(res, sc.with_changes(changes) if changes else sc, args.out)
+    sc = _scenario(args)
+    res = _results(args, sc)
+    write_report(res, sc, args.out)
     print(f"wrote {args.out}")
     if args.figures:
         _write_figures(res, args.figures)

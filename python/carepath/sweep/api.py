@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .design import make_points
-from .executors import PointTask, run_tasks
+from .executors import make_tasks, run_tasks
 from .store import SweepStore, fingerprint
 
 
@@ -139,17 +139,10 @@ def sweep(
     seed = sc.seed if seed is None else int(seed)
     replications = sc.replications if replications is None else int(replications)
     points = make_points(params, design, n, seed)
-    # validate every point before any runs, so a bad value fails at once
-    records = points.to_dict(orient="records")
-    for values in records:
-        sc.with_changes(values)
+    tasks = make_tasks(
+        sc, points.to_dict(orient="records"), replications, seed, variants, executor, workers
+    )
     points.insert(0, "point", range(len(points)))
-    data = sc.model_dump(mode="json", exclude_none=True)
-    threads = 1 if executor != "serial" else (workers or 0)
-    tasks = [
-        PointTask(data, k, values, replications, seed, variants, threads)
-        for k, values in enumerate(records)
-    ]
     mpi = executor == "mpi"
     comm = None
     if mpi:
@@ -164,7 +157,7 @@ def sweep(
         store = SweepStore(out)
         manifest = {
             "carepath": __version__,
-            "scenario": data,
+            "scenario": tasks[0].scenario,  # every task holds the same scenario
             "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
             "design": design,
             "n": n,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from .executors import PointTask, run_tasks
+from .executors import make_tasks, run_tasks
 
 
 def evaluate(
@@ -24,15 +24,8 @@ def evaluate(
     """The mean over replications of every metric of ``variant`` at each point
     (the rows of ``points``, whose columns are dotted paths), in row order.
     Every point uses ``seed``: common random numbers."""
-    data = sc.model_dump(mode="json", exclude_none=True)
-    threads = 1 if executor != "serial" else (workers or 0)
     records = points.to_dict(orient="records")
-    for values in records:
-        sc.with_changes(values)  # a bad value fails before anything runs
-    tasks = [
-        PointTask(data, first_point + k, values, replications, seed, [variant], threads)
-        for k, values in enumerate(records)
-    ]
+    tasks = make_tasks(sc, records, replications, seed, [variant], executor, workers, first_point)
     means = {}
     for point, frame in run_tasks(tasks, executor, workers, address):
         metrics = frame.drop(columns=["point", *points.columns, "variant", "replication"])

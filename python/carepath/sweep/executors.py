@@ -30,6 +30,28 @@ class PointTask:
     threads: int = 1
 
 
+def make_tasks(
+    sc: Any,
+    records: list[dict[str, Any]],
+    replications: int,
+    seed: int,
+    variants: list[str] | None,
+    executor: str,
+    workers: int | None,
+    first_point: int = 0,
+) -> list[PointTask]:
+    """One task per point (numbered from ``first_point``), each point checked
+    first so that a bad value fails before anything runs."""
+    for values in records:
+        sc.with_changes(values)
+    data = sc.model_dump(mode="json", exclude_none=True)
+    threads = 1 if executor != "serial" else (workers or 0)
+    return [
+        PointTask(data, first_point + k, values, replications, seed, variants, threads)
+        for k, values in enumerate(records)
+    ]
+
+
 def run_point(task: PointTask) -> pd.DataFrame:
     """One point: its replications of every variant, with the point's values."""
     from ..run import run
