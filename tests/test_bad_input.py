@@ -251,7 +251,7 @@ def test_engine_guard_stops_a_patient_stuck_at_one_instant():
     with pytest.raises(cp.SimulationError):
         from unittest import mock
 
-        with mock.patch("carepath.run.compile_scenario", return_value=spec):
+        with mock.patch("carepath.batch.compile_scenario", return_value=spec):
             cp.run(data, replications=2)
 
 

@@ -8,6 +8,7 @@ void register_distributions(py::module_& m);
 void register_expression(py::module_& m);
 void register_spec(py::module_& m);
 void register_runner(py::module_& m);
+void register_batch(py::module_& m);
 }  // namespace carepath::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -17,4 +18,5 @@ PYBIND11_MODULE(_core, m) {
     carepath::bindings::register_expression(m);
     carepath::bindings::register_spec(m);
     carepath::bindings::register_runner(m);
+    carepath::bindings::register_batch(m);
 }

@@ -2,68 +2,21 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <chrono>
-#include <exception>
-#include <future>
-
 #include "carepath/runner.hpp"
+#include "polled_call.hpp"
 
 namespace py = pybind11;
 
 namespace carepath::bindings {
 namespace {
 
-// Runs the replications on worker threads with the GIL released, while this
-// (the interpreter's) thread polls every 50 ms: Ctrl-C stops the workers at
-// their next check and surfaces as KeyboardInterrupt, and `progress` (a
-// callable, or None) hears the number of replications finished when it grows.
 RunOutput run_output(const Runner& runner, std::size_t replications, std::uint64_t seed, unsigned threads,
                      std::size_t first_replication, const py::object& progress, bool with_details) {
     std::atomic<bool> stop{false};
     std::atomic<std::size_t> done{0};
-    std::size_t reported = 0;
-    bool interrupted = false;
-    std::exception_ptr callback_error;  // rethrown once the workers have stopped
-    RunOutput out;
-    {
-        py::gil_scoped_release release;
-        auto job = std::async(std::launch::async, [&] {
-            return runner.run(replications, seed, threads, stop, first_replication, &done, with_details);
-        });
-        while (job.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
-            if (interrupted) continue;
-            py::gil_scoped_acquire acquire;
-            if (PyErr_CheckSignals() != 0) {
-                interrupted = true;
-                stop.store(true);
-                continue;
-            }
-            const std::size_t now = done.load();
-            if (!progress.is_none() && now != reported) {
-                reported = now;
-                try {
-                    progress(now);
-                } catch (...) {
-                    callback_error = std::current_exception();
-                    interrupted = true;
-                    stop.store(true);
-                }
-            }
-        }
-        if (interrupted) {
-            try {
-                job.get();
-            } catch (...) {
-                // the interrupt is what the caller needs to hear about
-            }
-        } else {
-            out = job.get();
-        }
-    }
-    if (callback_error) std::rethrow_exception(callback_error);
-    if (interrupted) throw py::error_already_set();
-    if (!progress.is_none() && reported != replications) progress(replications);
-    return out;
+    return polled_call<RunOutput>(
+        [&] { return runner.run(replications, seed, threads, stop, first_replication, &done, with_details); },
+        replications, progress, stop, done);
 }
 
 py::array_t<double> values_array(const RunOutput& out) {

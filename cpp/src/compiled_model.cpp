@@ -238,16 +238,8 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
             case StepKind::BranchChance: {
                 if (st.targets.empty() || st.targets.size() != st.weights.size())
                     invalid(where, "a chance branch needs one weight per target");
-                double total = 0;
-                for (std::size_t j = 0; j < st.targets.size(); ++j) {
-                    check_step(st.targets[j], where, "branch target");
-                    if (!std::isfinite(st.weights[j]) || st.weights[j] < 0)
-                        invalid(where, "branch probabilities must be >= 0");
-                    total += st.weights[j];
-                    branch_cdf[i].push_back(total);
-                }
-                if (std::fabs(total - 1.0) > 1e-9) invalid(where, "branch probabilities must sum to 1");
-                branch_cdf[i].back() = 2.0;  // every uniform in [0, 1) lands somewhere
+                for (int target : st.targets) check_step(target, where, "branch target");
+                prepare_chance_branch(i);
                 break;
             }
             case StepKind::BranchWhen:
@@ -323,6 +315,21 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         }
         class_labels.push_back(label + "]");
     }
+}
+
+void CompiledModel::prepare_chance_branch(std::size_t i) {
+    const StepSpec& st = spec.steps[i];
+    std::vector<double> cdf;
+    cdf.reserve(st.weights.size());
+    double total = 0;
+    for (double w : st.weights) {
+        if (!std::isfinite(w) || w < 0) invalid("pathway." + st.name, "branch probabilities must be >= 0");
+        total += w;
+        cdf.push_back(total);
+    }
+    if (std::fabs(total - 1.0) > 1e-9) invalid("pathway." + st.name, "branch probabilities must sum to 1");
+    cdf.back() = 2.0;  // every uniform in [0, 1) lands somewhere
+    branch_cdf[i] = std::move(cdf);
 }
 
 }  // namespace carepath

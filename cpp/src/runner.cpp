@@ -1,12 +1,8 @@
 #include "carepath/runner.hpp"
 
-#include <algorithm>
-#include <exception>
-#include <mutex>
-#include <thread>
-
 #include "carepath/compiled_model.hpp"
 #include "carepath/replication.hpp"
+#include "carepath/task_pool.hpp"
 
 namespace carepath {
 
@@ -37,44 +33,12 @@ RunOutput Runner::run(std::size_t replications, std::uint64_t seed, unsigned thr
     }
     if (replications == 0) return out;
 
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, replications));
-
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> halt{false};
-    std::mutex error_mutex;
-    std::exception_ptr error;
-
-    auto worker = [&]() {
-        Workspace ws;
-        try {
-            for (;;) {
-                if (halt.load() || stop.load()) return;
-                const std::size_t i = next.fetch_add(1);
-                if (i >= replications) return;
-                const auto rep = static_cast<std::uint32_t>(first_replication + i);
-                double* series = series_width > 0 ? out.series.data() + i * series_width : nullptr;
-                EventLog* log = logging ? &out.logs[i] : nullptr;
-                if (!simulate_replication(*model_, seed, rep, ws, out.values.data() + i * width, stop, series, log))
-                    return;
-                if (done != nullptr) done->fetch_add(1);
-            }
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) error = std::current_exception();
-            halt.store(true);
-        }
-    };
-
-    if (threads == 1) {
-        worker();
-    } else {
-        std::vector<std::thread> pool;
-        pool.reserve(threads);
-        for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-        for (auto& t : pool) t.join();
-    }
-    if (error) std::rethrow_exception(error);
+    run_task_pool<Workspace>(replications, threads, stop, done, [&](std::size_t i, Workspace& ws) {
+        const auto rep = static_cast<std::uint32_t>(first_replication + i);
+        double* series = series_width > 0 ? out.series.data() + i * series_width : nullptr;
+        EventLog* log = logging ? &out.logs[i] : nullptr;
+        return simulate_replication(*model_, seed, rep, ws, out.values.data() + i * width, stop, series, log);
+    });
     return out;
 }
 

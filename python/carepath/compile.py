@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _core
-from .expressions import compile_expression
+from .expressions import CONST, compile_expression
 from .scenario import Arrival, Resource, Scenario
 from .scenario.checks import class_values, expression_names
 from .scenario.clock import (
@@ -18,6 +18,10 @@ from .scenario.clock import (
     to_time_units,
 )
 from .scenario.distributions import Empirical
+
+# Scenario path (dotted, list items as numbers: "arrivals.0.rate") -> the
+# engine slots its value fills, as (kind, index, sub).  See bind_slots.
+SlotMap = dict[str, list[tuple[_core.SlotKind, int, int]]]
 
 _PREEMPT = {
     "none": _core.Preempt.NONE,
@@ -116,12 +120,19 @@ def _shift_spec(rs: _core.ResourceSpec, resource: Resource, sc: Scenario) -> Non
 
 
 def _source_spec(
-    arrival: Arrival, sc: Scenario, step_index: dict[str, int], add_dist: Any
+    arrival: Arrival,
+    sc: Scenario,
+    step_index: dict[str, int],
+    add_dist: Any,
+    record: Any,
+    i: int,
 ) -> _core.SourceSpec:
     src = _core.SourceSpec()
     src.name, src.start = arrival.name, step_index[arrival.start]
+    where = f"arrivals.{i}"
     if arrival.rate is not None:
         src.kind, src.rate = _core.SourceKind.POISSON, arrival.rate
+        record(f"{where}.rate", _core.SlotKind.SOURCE_RATE, i)
     elif arrival.profile is not None:
         src.kind = _core.SourceKind.PROFILE
         src.hourly, src.weekday = list(arrival.profile.hourly), list(arrival.profile.weekday)
@@ -141,12 +152,19 @@ def _source_spec(
         src.kind = _core.SourceKind.COHORT
         if arrival.backlog is not None:
             src.count = arrival.backlog.size
-            src.waited = add_dist(arrival.backlog.waited)
+            src.waited = add_dist(arrival.backlog.waited, f"{where}.backlog.waited")
+            record(f"{where}.backlog.size", _core.SlotKind.COHORT_COUNT, i)
         else:
             src.count = int(arrival.cohort or 0)
+            record(f"{where}.cohort", _core.SlotKind.COHORT_COUNT, i)
     if arrival.attributes:
         src.attributes = [
-            add_dist(arrival.attributes[name]) if name in arrival.attributes else -1
+            add_dist(
+                arrival.attributes[name],
+                None if name in sc.results.by else f"{where}.attributes.{name}",
+            )
+            if name in arrival.attributes
+            else -1
             for name in sc.attributes
         ]
     return src
@@ -166,8 +184,16 @@ def has_economics(sc: Scenario) -> bool:
     return bool(cost_categories(sc)) or any(st.utility is not None for st in sc.pathway.values())
 
 
-def compile_scenario(sc: Scenario) -> _core.ModelSpec:
-    """Lower ``sc`` (its baseline; pass ``sc.variant(name)`` for a variant)."""
+def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelSpec:
+    """Lower ``sc`` (its baseline; pass ``sc.variant(name)`` for a variant).
+
+    With ``slots``, also record which engine slot each numeric value of the
+    scenario fills, by its dotted path: a value whose every use is recorded
+    can be changed on the compiled model (:mod:`carepath.batch`) and give the
+    model compiling the changed scenario would.  Values whose change would
+    alter the model's shape (a cost switched on or off, the classes of a
+    ``by:`` attribute) are not recorded.
+    """
     spec = _core.ModelSpec()
     spec.horizon = float(sc.horizon)
     spec.warmup = float(sc.warmup)
@@ -188,37 +214,54 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
     attribute_names = list(sc.attributes)
     names = expression_names(sc)
 
-    def add_dist(d: object) -> int:
-        dists.append(dist_spec(d))
-        return len(dists) - 1
+    def record(path: str, kind: _core.SlotKind, index: int, sub: int = 0) -> None:
+        if slots is not None:
+            slots.setdefault(path, []).append((kind, index, sub))
 
-    def add_expr(text: str, where: str) -> int:
+    def add_dist(d: object, path: str | None = None) -> int:
+        dists.append(dist_spec(d))
+        index = len(dists) - 1
+        if path is not None and not isinstance(d, Empirical):
+            name = d.dist  # type: ignore[attr-defined]
+            for sub, param in enumerate(_PARAMS[name]):
+                record(f"{path}.{param}", _core.SlotKind.DIST_PARAM, index, sub)
+            if name == "fixed":  # written as a plain number
+                record(path, _core.SlotKind.DIST_PARAM, index, 0)
+        return index
+
+    def add_expr(text: str, where: str, path: str | None = None) -> int:
         compiled = compile_expression(text, names, where)
         e = _core.ExprSpec()
         e.ops, e.args, e.consts, e.text = compiled.ops, compiled.args, compiled.consts, text
         exprs.append(e)
+        if path is not None and list(compiled.ops) == [CONST]:  # a plain number
+            record(path, _core.SlotKind.EXPR_CONST, len(exprs) - 1, 0)
         return len(exprs) - 1
 
     categories = cost_categories(sc)
     attributes = []
     for name, d in sc.attributes.items():
         a = _core.AttributeSpec()
-        a.name, a.distribution = name, add_dist(d)
+        # the values of a `by:` attribute make the classes: not a number to bind
+        a.name = name
+        a.distribution = add_dist(d, None if name in sc.results.by else f"attributes.{name}")
         attributes.append(a)
 
     resource_index = {name: i for i, name in enumerate(sc.resources)}
     resources = []
-    for name, r in sc.resources.items():
+    for r_index, (name, r) in enumerate(sc.resources.items()):
         rs = _core.ResourceSpec()
         rs.name = name
         if r.shifts is not None:
             _shift_spec(rs, r, sc)
         else:
             rs.capacity = int(r.capacity or 0)
+            record(f"resources.{name}.capacity", _core.SlotKind.CAPACITY, r_index)
         rs.interrupt_at_shift_end = r.at_shift_end == "interrupt"
         rs.preempt = _PREEMPT[r.preempt]
         if r.cost_per_hour:
             rs.cost_per_hour, rs.cost_category = r.cost_per_hour, categories.index(name)
+            record(f"resources.{name}.cost_per_hour", _core.SlotKind.COST_PER_HOUR, r_index)
         resources.append(rs)
 
     book_index = {name: i for i, name in enumerate(sc.books)}
@@ -242,6 +285,7 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
         bs.types = types
         if book.cost_per_slot:
             bs.cost_per_slot, bs.cost_category = book.cost_per_slot, categories.index(name)
+            record(f"books.{name}.cost_per_slot", _core.SlotKind.COST_PER_SLOT, len(books))
         books.append(bs)
 
     over = {key: list(values) for key, values in sc.results.over.items()}
@@ -267,27 +311,28 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
             if target is not None:
                 setattr(s, key, step_index[target])
         if st.patience is not None:
-            s.patience = add_dist(st.patience)
+            s.patience = add_dist(st.patience, f"{where}.patience")
         if st.then is not None:
             s.next = step_index[st.then]
         if st.scale is not None:
-            s.scale = add_expr(st.scale, f"{where}.scale")
+            s.scale = add_expr(st.scale, f"{where}.scale", f"{where}.scale")
         if st.seize is not None:
             s.kind = _core.StepKind.SEIZE
             s.resource = resource_index[st.seize]
             if st.service is not None:
-                s.duration = add_dist(st.service)
+                s.duration = add_dist(st.service, f"{where}.service")
             if st.priority is not None:
-                s.priority = add_expr(st.priority, f"{where}.priority")
+                s.priority = add_expr(st.priority, f"{where}.priority", f"{where}.priority")
             s.longest_wait = st.order == "longest_wait"
             if st.waiting_since is not None:
                 s.waiting_since = attribute_names.index(st.waiting_since)
             if st.max_queue is not None:
                 s.max_queue = st.max_queue
+                record(f"{where}.max_queue", _core.SlotKind.MAX_QUEUE, len(steps))
             s.over, s.over_labels = _thresholds(over.get(f"wait.{name}", []), in_time_units)
         elif st.delay is not None:
             s.kind = _core.StepKind.DELAY
-            s.duration = add_dist(st.delay)
+            s.duration = add_dist(st.delay, f"{where}.delay")
         elif st.wait_until is not None:
             s.kind = _core.StepKind.DELAY
             hours = [time_of_day_hours(t) for t in st.wait_until.at]
@@ -299,24 +344,26 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
             allowed = st.types if st.types is not None else type_names
             s.slot_types = sum(1 << type_names.index(t) for t in allowed)
             if st.dna is not None:
-                s.dna = add_expr(str(st.dna), f"{where}.dna")
+                s.dna = add_expr(str(st.dna), f"{where}.dna", f"{where}.dna")
             if st.not_before is not None:
-                s.not_before = add_dist(st.not_before)
+                s.not_before = add_dist(st.not_before, f"{where}.not_before")
             s.over, s.over_labels = _thresholds(over.get(f"appointment_wait.{name}", []), to_days)
         elif st.cost is not None:
             s.kind = _core.StepKind.COST
-            s.duration = add_dist(st.cost)
+            s.duration = add_dist(st.cost, f"{where}.cost")
             s.cost_category = categories.index(st.category or "other")
         elif st.utility is not None:
             s.kind = _core.StepKind.UTILITY
-            s.utility = add_expr(st.utility, f"{where}.utility")
+            s.utility = add_expr(st.utility, f"{where}.utility", f"{where}.utility")
         elif st.release is not None:
             s.kind = _core.StepKind.RELEASE
             s.resource = resource_index[st.release]
         elif st.set is not None:
             s.kind = _core.StepKind.SET
             s.set_attributes = [attribute_names.index(a) for a in st.set]
-            s.set_expressions = [add_expr(text, f"{where}.set.{a}") for a, text in st.set.items()]
+            s.set_expressions = [
+                add_expr(text, f"{where}.set.{a}", f"{where}.set.{a}") for a, text in st.set.items()
+            ]
         elif st.goto is not None:
             s.kind = _core.StepKind.GOTO
             s.next = step_index[st.goto]
@@ -325,6 +372,8 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
             if all(arm.p is not None for arm in st.branch):
                 s.kind = _core.StepKind.BRANCH_CHANCE
                 s.weights = [float(arm.p) for arm in st.branch]  # type: ignore[arg-type]
+                for j in range(len(st.branch)):
+                    record(f"{where}.branch.{j}.p", _core.SlotKind.BRANCH_WEIGHT, len(steps), j)
             else:
                 s.kind = _core.StepKind.BRANCH_WHEN
                 s.conditions = [
@@ -348,7 +397,12 @@ def compile_scenario(sc: Scenario) -> _core.ModelSpec:
         over.get("system_time", []), in_time_units
     )
 
-    spec.sources = [_source_spec(a, sc, step_index, add_dist) for a in sc.arrivals]
+    spec.sources = [
+        _source_spec(a, sc, step_index, add_dist, record, i) for i, a in enumerate(sc.arrivals)
+    ]
+    record("economics.discount_rate", _core.SlotKind.DISCOUNT_COSTS, 0)
+    qaly_rate = "economics.discount_rate" if rate is None else "economics.qaly_discount_rate"
+    record(qaly_rate, _core.SlotKind.DISCOUNT_QALYS, 0)
     spec.distributions = dists  # last: the sources add theirs
     spec.expressions = exprs
     spec.attributes = attributes

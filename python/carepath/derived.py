@@ -10,9 +10,9 @@ names (dotted) in place of attributes.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from . import expressions as ex
 from .errors import ScenarioError
@@ -35,13 +35,14 @@ _NUMPY = {
 _UFUNCS = {code: _NUMPY[node] for node, code in {**ex._BINARY, **ex._COMPARE}.items()}
 
 
-def _evaluate(program: ex.CompiledExpression, columns: list[np.ndarray]) -> np.ndarray:
-    """Run a postfix program on whole columns (the engine runs it per patient)."""
+def _evaluate(program: ex.CompiledExpression, columns: list[np.ndarray], n: int) -> np.ndarray:
+    """Run a postfix program on whole columns of ``n`` rows (the engine runs
+    it per patient)."""
     stack: list[np.ndarray] = []
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for op, arg in zip(program.ops, program.args):
             if op == ex.CONST:
-                stack.append(np.full(len(columns[0]), program.consts[arg]))
+                stack.append(np.full(n, program.consts[arg]))
             elif op == ex.ATTR:
                 stack.append(columns[arg])
             elif op == ex.NEG:
@@ -79,37 +80,40 @@ def _compiled(
         known.append(name)
 
 
-def _check_constants(metrics: list[str], constants: dict[str, float]) -> None:
+def _check_constants(metrics: list[str], constants: dict[str, Any]) -> None:
     for name in constants:
         if name in metrics:
             raise ScenarioError(f"results.constants.{name}", "is already a metric's name")
 
 
-def add_derived(
-    frame: pd.DataFrame, formulas: dict[str, str], constants: dict[str, float] | None = None
-) -> pd.DataFrame:
-    """``frame`` with a column per derived metric, in the order given.
+def add_derived_columns(
+    metrics: dict[str, np.ndarray],
+    formulas: dict[str, str],
+    constants: dict[str, float | np.ndarray],
+    n: int,
+) -> dict[str, np.ndarray]:
+    """Each derived metric as a column of ``n`` rows, in the order given.
 
-    A formula may name engine metrics, derived metrics defined above it and
-    ``constants`` (such as ``window.days``, from :func:`window_constants`).
+    A formula may name the ``metrics`` (columns), derived metrics defined
+    above it and ``constants`` (a number, or a column: a constant that
+    differs from row to row, as in a sweep over it), such as ``window.days``
+    from :func:`window_constants`.
 
     Raises
     ------
     ScenarioError
         Naming ``results.derived.<name>`` if a formula names an unknown metric.
     """
-    constants = constants or {}
-    metrics = [c for c in frame.columns if c not in ("variant", "replication")]
-    _check_constants(metrics, constants)
+    _check_constants(list(metrics), constants)
     # in the order of the names the formulas are compiled over
-    columns = [frame[m].to_numpy(float) for m in metrics]
-    columns += [np.full(len(frame), v) for v in constants.values()]
+    columns = list(metrics.values())
+    columns += [np.broadcast_to(np.asarray(v, float), (n,)) for v in constants.values()]
     derived = {}
     for name, program in _compiled(formulas, [*metrics, *constants]):
-        values = np.broadcast_to(_evaluate(program, columns), (len(frame),)).astype(float)
+        values = np.broadcast_to(_evaluate(program, columns, n), (n,)).astype(float)
         columns.append(values)
         derived[name] = values
-    return pd.concat([frame, pd.DataFrame(derived, index=frame.index)], axis=1)
+    return derived
 
 
 def check_formulas(

@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .results import t_interval
+from .intervals import t_interval
+from .results import Results
 from .target_table import ratio_of_means
 
 if TYPE_CHECKING:
-    from .plots import PSAPlots
-    from .results import Results
     from .scenario import Scenario
 
 COST, QALY = "cost.per_patient", "qaly.per_patient"
@@ -39,6 +38,7 @@ def _paired(res: Results, metric: str, baseline: str, intervention: str) -> np.n
     return b - a
 
 
+@Results.register("economics")
 def economics_table(
     res: Results,
     baseline: str = "baseline",
@@ -107,14 +107,6 @@ class PSAResults:
     draws: pd.DataFrame
     baseline: str
     intervention: str
-
-    @property
-    def plot(self) -> PSAPlots:
-        """The cost-effectiveness plane (``plane``) and acceptability curve
-        (``ceac``) as matplotlib figures."""
-        from .plots import PSAPlots
-
-        return PSAPlots(self)
 
     def ceac(self, wtp: Sequence[float] | np.ndarray | None = None) -> pd.DataFrame:
         """The cost-effectiveness acceptability curve: for each willingness to

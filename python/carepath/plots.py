@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .economics import PSAResults
+from .results import Results
 from .target_table import ratio_interval
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-    from .economics import PSAResults
-    from .results import Results
 
 WEEKDAY_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 STATISTICS = ("mean", "p50", "p90", "p95")
@@ -242,3 +241,17 @@ class PSAPlots:
         ax.set_ylabel("probability cost-effective")
         ax.set_title(f"Acceptability: {self._psa.intervention} against {self._psa.baseline}")
         return fig
+
+
+# The accessors, as pandas' DataFrame.plot: the data classes know nothing of plots.
+Results.register("plot")(
+    property(
+        RunPlots,
+        doc="Plots of this run (matplotlib figures): ``waits``, ``appointment_waits``, "
+        "``over_time``, ``by_hour_and_weekday``, ``forest``.",
+    )
+)
+PSAResults.plot = property(  # type: ignore[attr-defined]
+    PSAPlots,
+    doc="The cost-effectiveness plane (``plane``) and acceptability curve (``ceac``).",
+)

@@ -1,40 +1,33 @@
 """Results of a run: per-replication metrics, summaries with confidence intervals,
-paired comparisons under common random numbers."""
+paired comparisons under common random numbers.
+
+:class:`Results` is plain data.  The outputs built on it live in the modules
+above it, which add their accessors here when carepath is imported, as
+pandas adds ``DataFrame.plot``: ``targets`` (:mod:`carepath.target_table`),
+``economics`` (:mod:`carepath.economics`) and ``plot``
+(:mod:`carepath.plots`).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from .intervals import t_interval
 from .io import atomic_path
 
 if TYPE_CHECKING:
-    from .plots import RunPlots
     from .scenario.targets import Target
     from .series import Series
 
 ID_COLUMNS = ("variant", "replication")
-
-
-def t_interval(values: np.ndarray, level: float) -> tuple[float, float, float, float, int]:
-    """Mean, sd, and the two-sided t confidence interval of ``values`` (NaNs dropped)."""
-    x = values[~np.isnan(values)]
-    n = int(x.size)
-    if n == 0:
-        return (np.nan, np.nan, np.nan, np.nan, 0)
-    mean = float(x.mean())
-    if n == 1:
-        return (mean, np.nan, np.nan, np.nan, 1)
-    from scipy import stats  # importing scipy.stats takes a second: only when needed
-
-    sd = float(x.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / np.sqrt(n)
-    return (mean, sd, mean - half, mean + half, n)
+_T = TypeVar("_T", bound=Callable[..., Any])
 
 
 @dataclass
@@ -43,9 +36,17 @@ class Results:
 
     Attributes
     ----------
-    per_replication
-        One row per ``(variant, replication)``, one column per metric
-        (``wait.<step>.mean``, ``utilisation.<resource>``, ...).
+    table
+        One row per ``(variant, replication)``, variants in run order, one
+        column per metric (``metric_names``): what :attr:`per_replication`
+        shows as a DataFrame.
+    metric_names
+        ``wait.<step>.mean``, ``utilisation.<resource>``, ... then the
+        derived metrics.
+    variant_names
+        The variants run, in order.
+    replications
+        Replications per variant.
     scenario
         The scenario's name.
     seed
@@ -53,7 +54,7 @@ class Results:
     time_unit
         The unit of times (waits, system time); appointment waits are in days.
     target_specs
-        The scenario's published figures (its ``targets:``), for :meth:`targets`.
+        The scenario's published figures (its ``targets:``), for ``targets()``.
     series
         Per variant, its time series when the scenario asks for them
         (``results.series``); see :meth:`timeseries`.
@@ -63,7 +64,10 @@ class Results:
         :mod:`carepath.event_log` for its export to Parquet and XES.
     """
 
-    per_replication: pd.DataFrame
+    table: np.ndarray
+    metric_names: list[str]
+    variant_names: list[str]
+    replications: int
     scenario: str
     seed: int
     time_unit: str = "hours"
@@ -73,33 +77,48 @@ class Results:
     hours_per_unit: float = 1.0
     start_hour_of_week: float = 0.0
 
+    @classmethod
+    def register(cls, name: str) -> Callable[[_T], _T]:
+        """Add a method (or, given a ``property``, an accessor) to Results
+        from a module built on it."""
+
+        def add(implementation: _T) -> _T:
+            setattr(cls, name, implementation)
+            return implementation
+
+        return add
+
     @property
     def variants(self) -> list[str]:
         """Variant names in run order."""
-        return list(dict.fromkeys(self.per_replication["variant"]))
+        return list(self.variant_names)
 
     @property
     def metrics(self) -> list[str]:
-        """Metric names, in engine order."""
-        return [c for c in self.per_replication.columns if c not in ID_COLUMNS]
+        """Metric names, in engine order, then the derived metrics."""
+        return list(self.metric_names)
+
+    @cached_property
+    def per_replication(self) -> pd.DataFrame:
+        """One row per ``(variant, replication)``, one column per metric."""
+        reps = self.replications
+        columns: dict[str, Any] = {
+            "variant": np.repeat(np.array(self.variant_names, dtype=object), reps),
+            "replication": np.tile(np.arange(reps, dtype=np.int64), len(self.variant_names)),
+        }
+        columns.update({m: self.table[:, j] for j, m in enumerate(self.metric_names)})
+        return pd.DataFrame(columns)
 
     def values(self, variant: str) -> pd.DataFrame:
         """One row per replication of ``variant``, one column per metric."""
-        if variant not in self.variants:
+        if variant not in self.variant_names:
             raise KeyError(
                 f"no variant '{variant}' in these results (have: {', '.join(self.variants)})"
             )
-        rows = self.per_replication[self.per_replication["variant"] == variant]
-        return rows.set_index("replication")[self.metrics]
-
-    @property
-    def plot(self) -> RunPlots:
-        """Plots of this run (matplotlib figures): ``waits``,
-        ``appointment_waits``, ``over_time``, ``by_hour_and_weekday``,
-        ``forest``."""
-        from .plots import RunPlots
-
-        return RunPlots(self)
+        v = self.variant_names.index(variant)
+        rows = self.table[v * self.replications : (v + 1) * self.replications]
+        index = pd.RangeIndex(self.replications, name="replication")
+        return pd.DataFrame(rows, index=index, columns=self.metric_names, copy=True)
 
     def write_event_log(self, path: str | os.PathLike[str]) -> None:
         """Write the event log, atomically: Parquet for a ``.parquet`` path,
@@ -148,21 +167,6 @@ class Results:
         frames = [s.table(level).assign(variant=v) for v, s in self.series.items()]
         out = pd.concat(frames, ignore_index=True)
         return out[["variant", *[c for c in out.columns if c != "variant"]]]
-
-    def economics(
-        self,
-        baseline: str = "baseline",
-        intervention: str | None = None,
-        wtp: Sequence[float] = (20000.0, 30000.0),
-        level: float = 0.95,
-    ) -> pd.DataFrame:
-        """Incremental cost and QALYs per patient, the ICER and the net
-        monetary benefit at each willingness to pay, with confidence
-        intervals from the paired replications.  See
-        :func:`carepath.economics.economics_table`."""
-        from .economics import economics_table
-
-        return economics_table(self, baseline, intervention, wtp, level)
 
     def summary(self, level: float = 0.95) -> pd.DataFrame:
         """Mean, sd and t-based confidence interval per ``(variant, metric)``.
@@ -227,21 +231,6 @@ class Results:
             ],
         )
 
-    def targets(self, level: float = 0.95) -> pd.DataFrame:
-        """The scenario's targets: published figure beside the model's value.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per target: ``label, variant, kind, metric, change,
-            published, tolerance, model, ci_low, ci_high, n, met``.  ``met``
-            is True when the whole confidence interval lies within the
-            published value plus or minus its tolerance.
-        """
-        from .target_table import target_table
-
-        return target_table(self, list(self.target_specs), level)
-
     def to_parquet(self, path: str | os.PathLike[str]) -> None:
         """Write ``per_replication`` to Parquet atomically, with the run's metadata."""
         import pyarrow as pa
@@ -264,8 +253,7 @@ class Results:
         }
 
     def __repr__(self) -> str:
-        n = self.per_replication.groupby("variant").size()
-        parts = ", ".join(f"{v}: {n[v]} reps" for v in self.variants)
+        parts = ", ".join(f"{v}: {self.replications} reps" for v in self.variants)
         return (
             f"<Results {self.scenario!r} seed={self.seed} ({parts}), {len(self.metrics)} metrics>"
         )

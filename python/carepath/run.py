@@ -6,11 +6,12 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import _core
-from .compile import compile_scenario
-from .derived import add_derived, check_formulas, window_constants
+from .batch import CompiledScenario, compiled, in_variant
+from .derived import add_derived_columns
 from .errors import ScenarioError, SimulationError
 from .event_log import event_log_frame
 from .results import Results
@@ -26,11 +27,6 @@ def _require_int(name: str, value: Any) -> int:
     return value
 
 
-def _in_variant(err: ScenarioError, name: str) -> ScenarioError:
-    """The error located in variant ``name`` (as is for the baseline)."""
-    return err if name == "baseline" else err.within(f"variants.{name}")
-
-
 def check_outputs(sc: Scenario) -> None:
     """Check, without running, that every variant compiles and that the derived
     formulas and targets name metrics the run will have.
@@ -40,26 +36,14 @@ def check_outputs(sc: Scenario) -> None:
     ScenarioError
         Naming the variant and field of the first problem.
     """
+    plan = compiled(sc)
     for name in sc.variant_names:
-        variant = sc.variant(name)
+        model = plan.variant(name)
+        mine = [t for t in sc.targets if t.variant == name]
         try:
-            try:
-                names = list(_core.Runner(compile_scenario(variant)).metric_names)
-            except ValueError as err:
-                raise ScenarioError("", str(err)) from None
-            constants = window(variant)
-            check_formulas(variant.results.derived, names, constants)
-            mine = [t for t in sc.targets if t.variant == name]
-            check_metrics(mine, [*names, *variant.results.derived])
+            check_metrics(mine, [*model.metric_names, *model.formulas])
         except ScenarioError as err:
-            raise _in_variant(err, name) from None
-
-
-def window(sc: Scenario) -> dict[str, float]:
-    """The names a derived-metric formula may use besides metrics: the
-    observation window's length and the scenario's ``results.constants``."""
-    days = (sc.horizon - sc.warmup) * UNIT_HOURS[sc.time_unit] / 24
-    return {**window_constants(days), **sc.results.constants}
+            raise in_variant(err, name) from None
 
 
 def run(
@@ -90,7 +74,9 @@ def run(
     changes
         Parameters to change before running, by dotted path
         (``{"resources.gp.capacity": 6, "arrivals[0].rate": 4.0}``); every
-        variant inherits them.  The file is not touched.
+        variant inherits them.  The file is not touched.  A loaded scenario
+        is compiled once: calling ``run`` again with other values of the
+        same numeric parameters binds them to the compiled model.
     horizon
         Simulated time to run (a number of time units or ``"8 weeks"``);
         default the scenario's.  The warmup is kept.
@@ -113,17 +99,22 @@ def run(
         On Ctrl-C, within a fraction of a second; nothing is returned.
     """
     sc = load(scenario)
-    overrides: dict[str, Any] = dict(changes or {})
-    overrides |= {
-        name: _require_int(name, value)
-        for name, value in (("replications", replications), ("seed", seed))
-        if value is not None
-    }
+    changes = dict(changes or {})
     if horizon is not None:
-        overrides["horizon"] = horizon
-    if overrides:  # the scenario model's own bounds apply to them
-        sc = sc.with_changes(overrides)
-    reps, root_seed = sc.replications, sc.seed
+        changes["horizon"] = horizon
+    plan = compiled(sc)
+    if changes and not plan.binds(list(changes)):
+        # a change of shape (or of the run's own settings): a new scenario
+        sc = sc.with_changes(changes)
+        plan, changes = compiled(sc), {}
+    reps = sc.replications if replications is None else _require_int("replications", replications)
+    root_seed = sc.seed if seed is None else _require_int("seed", seed)
+    if reps < 1:
+        raise ScenarioError("replications", f"must be >= 1, got {reps}")
+    if root_seed < 0:
+        raise ScenarioError("seed", f"must be >= 0, got {root_seed}")
+    if root_seed >= 2**64:
+        raise ScenarioError("seed", f"must be < {2**64}, got {root_seed}")
     n_threads = _require_int("threads", threads)
     if n_threads < 0:
         raise ScenarioError("threads", f"must be >= 0, got {n_threads}")
@@ -135,52 +126,81 @@ def run(
             raise ScenarioError(
                 "variants", f"no variant '{name}' (have: {', '.join(sc.variant_names)})"
             )
-
     runs = list(dict.fromkeys(names))
+    if any(plan.variant(name).detailed for name in runs):
+        if changes:
+            plan, changes = compiled(sc.with_changes(changes)), {}
+        return _run_detailed(plan, runs, reps, root_seed, n_threads, progress)
     bar = _ProgressBar(sc.name, reps * len(runs)) if progress else None
     try:
-        outputs = {name: _run_variant(sc, name, reps, root_seed, n_threads, bar) for name in runs}
+        block = plan.run(
+            list(changes),
+            [list(changes.values())],
+            runs,
+            reps,
+            root_seed,
+            n_threads,
+            progress=bar.advance if bar else None,
+        )
+    except RuntimeError as err:
+        raise SimulationError(str(err)) from None
     finally:
         if bar:
             bar.close()
-    frames = [frame for frame, _, _ in outputs.values()]
-    series = {name: s for name, (_, s, _) in outputs.items() if s is not None}
-    logs = [log for _, _, log in outputs.values() if log is not None]
-    per_replication = pd.concat(frames, ignore_index=True)
+    return _results(sc, block.values, block.columns, runs, reps, root_seed)
+
+
+def _results(
+    sc: Scenario,
+    table: np.ndarray,
+    columns: list[str],
+    runs: list[str],
+    reps: int,
+    seed: int,
+    series: dict[str, Series] | None = None,
+    event_log: pd.DataFrame | None = None,
+) -> Results:
     return Results(
-        per_replication=per_replication,
+        table=table,
+        metric_names=columns,
+        variant_names=runs,
+        replications=reps,
         scenario=sc.name,
-        seed=root_seed,
+        seed=seed,
         time_unit=sc.time_unit,
         target_specs=tuple(sc.targets),
-        series=series,
-        event_log=pd.concat(logs, ignore_index=True) if logs else None,
+        series=series or {},
+        event_log=event_log,
         hours_per_unit=UNIT_HOURS[sc.time_unit],
         start_hour_of_week=sc.start.hour_of_week,
     )
 
 
-def _run_variant(
-    sc: Scenario, name: str, reps: int, seed: int, threads: int, bar: _ProgressBar | None
-) -> tuple[pd.DataFrame, Series | None, pd.DataFrame | None]:
-    """One variant's replications as a frame, derived metrics included, and
-    its time series and event log if the scenario asks for them."""
-    variant = sc.variant(name)
+def _run_detailed(
+    plan: CompiledScenario, runs: list[str], reps: int, seed: int, threads: int, progress: bool
+) -> Results:
+    """A run whose scenario asks for time series or an event log: each
+    variant through the engine's detailed path."""
+    sc = plan.scenario
+    bar = _ProgressBar(sc.name, reps * len(runs)) if progress else None
+    tables, series, logs = [], {}, []
     try:
-        runner = _core.Runner(compile_scenario(variant))
-    except ValueError as err:  # the Python checks should have caught it first
-        raise _in_variant(ScenarioError("", str(err)), name) from None
-    progress = bar.advance if bar else None
-    series = log = None
-    try:
-        if variant.results.series is None and variant.results.event_log is None:
-            metric_names, values = runner.run(reps, seed, threads, progress=progress)
-        else:
-            out = runner.run_detailed(reps, seed, threads, progress=progress)
-            metric_names, values = out["metric_names"], out["values"]
+        for name in runs:
+            model = plan.variant(name)
+            runner = _core.Runner(model.spec)
+            try:
+                out = runner.run_detailed(
+                    reps, seed, threads, progress=bar.advance if bar else None
+                )
+            except RuntimeError as err:
+                where = "" if name == "baseline" else f" (variant {name})"
+                raise SimulationError(f"{err}{where}") from None
+            if bar:
+                bar.next_variant()
+            variant = model.scenario
             if "series" in out:
                 bin_width = to_time_units(variant.results.series.bin, variant.time_unit)
-                series = Series(
+                series[name] = Series(
                     list(out["series_names"]),
                     out["series"],
                     float(variant.warmup),
@@ -189,19 +209,22 @@ def _run_variant(
                     variant.start.hour_of_week,
                 )
             if "event_log" in out:
-                log = event_log_frame(out["event_log"], variant, name)
-    except RuntimeError as err:
-        where = "" if name == "baseline" else f" (variant {name})"
-        raise SimulationError(f"{err}{where}") from None
-    if bar:
-        bar.next_variant()
-    frame = pd.DataFrame(values, columns=metric_names)
-    frame.insert(0, "variant", name)
-    frame.insert(1, "replication", range(reps))
-    try:
-        return add_derived(frame, variant.results.derived, window(variant)), series, log
-    except ScenarioError as err:
-        raise _in_variant(err, name) from None
+                logs.append(event_log_frame(out["event_log"], variant, name))
+            metrics = dict(zip(out["metric_names"], out["values"].T))
+            try:
+                derived = add_derived_columns(metrics, model.formulas, model.constants, reps)
+            except ScenarioError as err:
+                raise in_variant(err, name) from None
+            tables.append({**metrics, **derived})
+    finally:
+        if bar:
+            bar.close()
+    columns = list(dict.fromkeys(c for t in tables for c in t))
+    table = np.column_stack(
+        [np.concatenate([t.get(c, np.full(reps, np.nan)) for t in tables]) for c in columns]
+    )
+    log = pd.concat(logs, ignore_index=True) if logs else None
+    return _results(sc, table, columns, runs, reps, seed, series, log)
 
 
 PROGRESS_DELAY_S = 2.0  # a run shorter than this shows no bar

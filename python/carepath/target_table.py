@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import ScenarioError
-from .results import t_interval
+from .intervals import t_interval
+from .results import Results
 
 if TYPE_CHECKING:
-    from .results import Results
     from .scenario.targets import Target
 
 COLUMNS = [
@@ -113,3 +113,18 @@ def target_table(res: Results, targets: list[Target], level: float = 0.95) -> pd
         rows.append((t.label, t.variant, t.kind, t.metric, t.change, published, t.tolerance))
         rows[-1] += (est, lo, hi, n, met)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+@Results.register("targets")
+def targets(res: Results, level: float = 0.95) -> pd.DataFrame:
+    """The scenario's targets: published figure beside the model's value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target: ``label, variant, kind, metric, change,
+        published, tolerance, model, ci_low, ci_high, n, met``.  ``met``
+        is True when the whole confidence interval lies within the
+        published value plus or minus its tolerance.
+    """
+    return target_table(res, list(res.target_specs), level)

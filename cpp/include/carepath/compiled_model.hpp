@@ -16,6 +16,9 @@ public:
     // Throws std::invalid_argument with the offending field if `spec` is invalid.
     explicit CompiledModel(ModelSpec spec);
 
+    // Checks step i's chance-branch weights and sets branch_cdf[i] from them.
+    void prepare_chance_branch(std::size_t i);
+
     ModelSpec spec;
     std::vector<Distribution> distributions;
     std::vector<Expression> expressions;

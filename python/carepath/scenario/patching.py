@@ -9,7 +9,8 @@ from typing import Any
 from ..errors import ScenarioError
 
 
-def _split(path: str) -> list[str]:
+def split_path(path: str) -> list[str]:
+    """``arrivals[0].rate`` as ``['arrivals', '0', 'rate']``."""
     # arrivals[0].rate and arrivals.0.rate are the same path
     parts = re.sub(r"\[(-?\d+)\]", r".\1", path).split(".")
     if not path or any(p == "" for p in parts):
@@ -28,7 +29,7 @@ def apply_patches(data: dict[str, Any], patches: dict[str, Any]) -> dict[str, An
     """
     out = copy.deepcopy(data)
     for path, value in patches.items():
-        parts = _split(str(path))
+        parts = split_path(str(path))
         node: Any = out
         for depth, key in enumerate(parts):
             last = depth == len(parts) - 1

@@ -1,0 +1,397 @@
+"""Compile once, bind parameters: many points of a scenario in one engine call.
+
+A :class:`CompiledScenario` compiles each variant once and keeps, from the
+compiler, which engine slot every numeric value of the scenario fills
+(:data:`carepath.compile.SlotMap`).  A point (dotted path -> number) whose
+paths all map to slots is then a row of numbers that the engine binds to its
+copy of the compiled model; any other point (a path that changes the
+model's shape, a value outside the slots' domain) is compiled on its own.
+Either way a point gives the numbers ``cp.run(scenario.with_changes(point))``
+gives, bit for bit: the bound model equals the compiled one field by field.
+
+Checking.  The engine checks every bound point as the compiled model's
+constructor would (rates > 0, whole capacities, distribution parameters,
+branch probabilities summing to one); the full scenario validation runs on
+the first point and on the points where each parameter is lowest and
+highest (the scenario's numeric bounds are intervals, so these cover the
+rest); a point the engine rejects is validated in full, so its error is
+the scenario's own, naming the field.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from .compile import SlotMap, compile_scenario
+from .derived import add_derived_columns, check_formulas, window_constants
+from .errors import ScenarioError
+from .scenario import Scenario
+from .scenario.clock import UNIT_HOURS
+from .scenario.patching import split_path
+
+CONSTANT = "constant"  # a `results.constants` value, used by derived metrics only
+
+
+def window(sc: Scenario) -> dict[str, float]:
+    """The names a derived-metric formula may use besides metrics: the
+    observation window's length and the scenario's ``results.constants``."""
+    days = (sc.horizon - sc.warmup) * UNIT_HOURS[sc.time_unit] / 24
+    return {**window_constants(days), **sc.results.constants}
+
+
+def in_variant(err: ScenarioError, name: str) -> ScenarioError:
+    """The error located in variant ``name`` (as is for the baseline)."""
+    return err if name == "baseline" else err.within(f"variants.{name}")
+
+
+@dataclass
+class VariantModel:
+    """One variant compiled: its engine spec, the slots of its values, and
+    what its derived metrics need."""
+
+    name: str
+    scenario: Scenario
+    spec: _core.ModelSpec
+    slots: SlotMap
+    patches: list[list[str]]
+    constants: dict[str, float]
+    metric_names: list[str]
+
+    @property
+    def formulas(self) -> dict[str, str]:
+        return self.scenario.results.derived
+
+    @property
+    def detailed(self) -> bool:
+        """Whether it asks for outputs beyond metrics (series, event log)."""
+        results = self.scenario.results
+        return results.series is not None or results.event_log is not None
+
+
+@dataclass
+class Block:
+    """The metrics of a batch: one row per (point, variant, replication), in
+    that order, one column per metric (engine metrics, then derived)."""
+
+    columns: list[str]
+    values: np.ndarray
+    n_points: int
+    variants: list[str]
+    replications: int
+
+
+@dataclass
+class _Binding:
+    """How the values of some paths reach each variant's model."""
+
+    slots: list[list[Any]]  # per variant: _core.Slot list
+    constants: list[dict[str, int]]  # per variant: constant name -> parameter column
+    domains: list[tuple[int, str]] = field(default_factory=list)  # (column, rule)
+
+
+class CompiledScenario:
+    """A scenario with each variant compiled once; see :meth:`run`."""
+
+    def __init__(self, sc: Scenario) -> None:
+        self.scenario = sc
+        self._variants: dict[str, VariantModel] = {}
+        self._bindings: dict[tuple[tuple[str, ...], tuple[str, ...]], _Binding | None] = {}
+        self._batches: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+
+    def variant(self, name: str) -> VariantModel:
+        """Variant ``name`` compiled (once)."""
+        model = self._variants.get(name)
+        if model is None:
+            model = self._compile(name)
+            self._variants[name] = model
+        return model
+
+    def _compile(self, name: str) -> VariantModel:
+        sc = self.scenario
+        if name not in sc.variant_names:
+            raise ScenarioError(
+                "variants", f"no variant '{name}' (have: {', '.join(sc.variant_names)})"
+            )
+        variant = sc.variant(name)
+        slots: SlotMap = {}
+        try:
+            spec = compile_scenario(variant, slots)
+            metric_names = list(_core.Runner(spec).metric_names)
+        except ValueError as err:  # the Python checks should have caught it first
+            raise in_variant(ScenarioError("", str(err)), name) from None
+        except ScenarioError as err:
+            raise in_variant(err, name) from None
+        constants = window(variant)
+        try:
+            check_formulas(variant.results.derived, metric_names, constants)
+        except ScenarioError as err:
+            raise in_variant(err, name) from None
+        patches = [split_path(p) for p in sc.variants.get(name, {})]
+        return VariantModel(name, variant, spec, slots, patches, constants, metric_names)
+
+    # -- binding ---------------------------------------------------------------
+
+    def binds(self, paths: Sequence[str], variants: Sequence[str] | None = None) -> bool:
+        """Whether every path maps to slots of the compiled variants (all of
+        them by default), so that its values bind without compiling."""
+        names = tuple(self.scenario.variant_names if variants is None else variants)
+        return self._binding(tuple(str(p) for p in paths), names) is not None
+
+    def _binding(self, paths: tuple[str, ...], variants: tuple[str, ...]) -> _Binding | None:
+        """The slots of ``paths`` in each variant, or None if some path cannot
+        be bound (it changes the model's shape): its points compile alone."""
+        key = (paths, variants)
+        if key not in self._bindings:
+            self._bindings[key] = self._make_binding(paths, variants)
+        return self._bindings[key]
+
+    def _make_binding(self, paths: tuple[str, ...], variants: tuple[str, ...]) -> _Binding | None:
+        split = [split_path(p) for p in paths]
+        binding = _Binding([[] for _ in variants], [{} for _ in variants])
+        domains: set[tuple[int, str]] = set()
+        for v, name in enumerate(variants):
+            model = self.variant(name)
+            for j, parts in enumerate(split):
+                overridden = any(parts[: len(q)] == q for q in model.patches)
+                if overridden:  # the variant sets this value itself
+                    continue
+                if any(q[: len(parts)] == parts for q in model.patches):
+                    return None  # the variant patches inside the changed value
+                key = ".".join(parts)
+                if key in model.slots:
+                    for kind, index, sub in model.slots[key]:
+                        binding.slots[v].append(_core.Slot(kind, index, sub, j))
+                        if kind in (_core.SlotKind.COST_PER_HOUR, _core.SlotKind.COST_PER_SLOT):
+                            domains.add((j, "positive"))  # zero would drop the cost category
+                        elif kind == _core.SlotKind.EXPR_CONST:
+                            domains.add((j, "unsigned"))  # "-1" compiles to another program
+                elif (
+                    len(parts) == 3
+                    and parts[:2] == ["results", "constants"]
+                    and parts[2] in model.scenario.results.constants
+                ):
+                    binding.constants[v][parts[2]] = j
+                else:
+                    return None
+        binding.domains = sorted(domains)
+        return binding
+
+    def _batch(self, paths: tuple[str, ...], variants: tuple[str, ...], binding: _Binding) -> Any:
+        key = (paths, variants)
+        batch = self._batches.get(key)
+        if batch is None:
+            specs = [self.variant(v).spec for v in variants]
+            batch = _core.Batch(specs, binding.slots)
+            self._batches[key] = batch
+        return batch
+
+    # -- running ---------------------------------------------------------------
+
+    def run(
+        self,
+        paths: Sequence[str],
+        points: Sequence[Sequence[Any]],
+        variants: Sequence[str],
+        replications: int,
+        seed: int,
+        threads: int,
+        first_replication: int = 0,
+        progress: Callable[[int], None] | None = None,
+        checked: bool = False,
+    ) -> Block:
+        """Every point (a row of values, one per path) of every variant, for
+        ``replications`` replications, in one engine call.
+
+        ``checked`` says the points were checked already (by :meth:`check`
+        in the driver of a sweep); otherwise they are checked here first, so
+        that a bad value fails before anything runs.
+        """
+        paths_t = tuple(str(p) for p in paths)
+        variants_t = tuple(variants)
+        values, fast = self._partition(paths_t, variants_t, points)
+        if not checked:
+            self._check_fast(paths_t, variants_t, points, values, fast)
+        binding = self._binding(paths_t, variants_t) if fast.any() else None
+        models: list[list[VariantModel]] = []  # per point compiled alone: its variants
+        unit_model = np.empty(len(points) * len(variants_t), dtype=np.int32)
+        n_v = len(variants_t)
+        extra_specs: list[Any] = []
+        extra: list[VariantModel] = []
+        for k in range(len(points)):
+            if fast[k]:
+                unit_model[k * n_v : (k + 1) * n_v] = np.arange(n_v)
+                continue
+            alone = self._compile_point(paths_t, points[k], variants_t)
+            models.append(alone)
+            for v, model in enumerate(alone):
+                unit_model[k * n_v + v] = n_v + len(extra)
+                extra.append(model)
+                extra_specs.append(model.spec)
+        if extra:
+            base = [self.variant(v).spec for v in variants_t]
+            slots = binding.slots if binding is not None else [[] for _ in variants_t]
+            batch = _core.Batch([*base, *extra_specs], [*slots, *([[]] * len(extra))])
+        else:
+            assert binding is not None or not len(points)
+            batch = self._batch(paths_t, variants_t, binding) if binding else None
+        all_models = [self.variant(v) for v in variants_t] + extra
+        columns = _union_columns(all_models)
+        index = {c: i for i, c in enumerate(columns)}
+        maps = [[index[m] for m in model.metric_names] for model in all_models]
+        unit_values = (
+            np.repeat(values, n_v, axis=0) if len(paths_t) else np.zeros((len(unit_model), 0))
+        )
+        if batch is None:
+            table = np.empty((0, len(columns)))
+        else:
+            table = batch.run(
+                unit_model,
+                unit_values,
+                replications,
+                seed,
+                threads,
+                first_replication,
+                maps,
+                len(columns),
+                progress,
+            )
+        row_model = np.repeat(unit_model, replications)
+        row_values = np.repeat(unit_values, replications, axis=0)
+        for m, model in enumerate(all_models):
+            rows = np.flatnonzero(row_model == m)
+            if len(rows) == 0 or not model.formulas:
+                continue
+            bound = binding.constants[m] if binding is not None and m < n_v else {}
+            constants: dict[str, Any] = dict(model.constants)
+            for name, j in bound.items():
+                constants[name] = row_values[rows, j]
+            try:
+                derived = add_derived_columns(
+                    {c: table[rows, index[c]] for c in model.metric_names},
+                    model.formulas,
+                    constants,
+                    len(rows),
+                )
+            except ScenarioError as err:
+                raise in_variant(err, model.name) from None
+            for name, col in derived.items():
+                table[rows, index[name]] = col
+        return Block(columns, table, len(points), list(variants_t), replications)
+
+    def check(
+        self, paths: Sequence[str], points: Sequence[Sequence[Any]], variants: Sequence[str]
+    ) -> None:
+        """Check every point without running it.
+
+        Raises
+        ------
+        ScenarioError
+            For the first bad value, naming its field.
+        """
+        paths_t, variants_t = tuple(str(p) for p in paths), tuple(variants)
+        values, fast = self._partition(paths_t, variants_t, points)
+        self._check_fast(paths_t, variants_t, points, values, fast)
+        for k in np.flatnonzero(~fast):
+            self.scenario.with_changes(dict(zip(paths_t, points[k])))
+
+    def _partition(
+        self, paths: tuple[str, ...], variants: tuple[str, ...], points: Sequence[Sequence[Any]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The points as numbers, and which of them bind to the compiled
+        variants (the others compile alone)."""
+        n = len(points)
+        for name in variants:
+            self.variant(name)  # an unknown variant fails here
+        if not paths:
+            return np.zeros((n, 0)), np.ones(n, dtype=bool)
+        values = np.zeros((n, len(paths)))
+        numeric = np.ones(n, dtype=bool)
+        for k, row in enumerate(points):
+            for j, x in enumerate(row):
+                if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
+                    numeric[k] = False
+                else:
+                    values[k, j] = x
+        binding = self._binding(paths, variants)
+        if binding is None:
+            return values, np.zeros(n, dtype=bool)
+        fast = numeric & np.isfinite(values).all(axis=1)
+        for j, rule in binding.domains:
+            col = values[:, j]
+            fast &= (col > 0) if rule == "positive" else ~np.signbit(col)
+        return values, fast
+
+    def _check_fast(
+        self,
+        paths: tuple[str, ...],
+        variants: tuple[str, ...],
+        points: Sequence[Sequence[Any]],
+        values: np.ndarray,
+        fast: np.ndarray,
+    ) -> None:
+        """Check the points that bind (see the module's docstring); those the
+        engine rejects are marked to compile alone (and so validated in full)."""
+        rows = np.flatnonzero(fast)
+        if len(rows) == 0 or not paths:
+            return
+        binding = self._binding(paths, variants)
+        assert binding is not None  # else no point is fast
+        representative = {int(rows[0])}
+        for j in range(len(paths)):
+            col = values[rows, j]
+            representative |= {int(rows[np.argmin(col)]), int(rows[np.argmax(col)])}
+        for k in sorted(representative):
+            self.scenario.with_changes(dict(zip(paths, points[k])))
+        batch = self._batch(paths, variants, binding)
+        n_v = len(binding.slots)
+        units = np.tile(np.arange(n_v, dtype=np.int32), len(rows))
+        errors = batch.check(units, np.repeat(values[rows], n_v, axis=0))
+        for u, error in enumerate(errors):
+            if error:
+                fast[rows[u // n_v]] = False
+
+    def _compile_point(
+        self, paths: tuple[str, ...], row: Sequence[Any], variants: tuple[str, ...]
+    ) -> list[VariantModel]:
+        """A point compiled on its own, each variant (a path that cannot be
+        bound, or a value the engine's checks refuse)."""
+        changed = CompiledScenario(self.scenario.with_changes(dict(zip(paths, row))))
+        models = [changed.variant(v) for v in variants]
+        for model in models:  # the engine's own checks, with their message
+            try:
+                _core.Batch([model.spec], [[]])
+            except ValueError as err:
+                raise in_variant(ScenarioError("", str(err)), model.name) from None
+        return models
+
+
+def _union_columns(models: list[VariantModel]) -> list[str]:
+    """Metric names of every model, then their derived metrics, in order of
+    first appearance (as concatenating their tables would)."""
+    columns: dict[str, None] = {}
+    for model in models:
+        columns.update(dict.fromkeys(model.metric_names))
+        columns.update(dict.fromkeys(model.formulas))
+    return list(columns)
+
+
+_COMPILED: dict[int, tuple[weakref.ref[Scenario], CompiledScenario]] = {}
+
+
+def compiled(sc: Scenario) -> CompiledScenario:
+    """``sc`` compiled, once per scenario object (scenarios are immutable)."""
+    key = id(sc)
+    entry = _COMPILED.get(key)
+    if entry is not None and entry[0]() is sc:
+        return entry[1]
+    plan = CompiledScenario(sc)
+    # the table is bound as a default: at exit the module's globals may be gone
+    forget = lambda _ref, k=key, table=_COMPILED: table.pop(k, None)  # noqa: E731
+    _COMPILED[key] = (weakref.ref(sc, forget), plan)
+    return plan
