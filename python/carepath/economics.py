@@ -154,8 +154,8 @@ def psa(
         Per-iteration costs and QALYs; ``ceac()`` for the acceptability curve.
     """
     from . import _core
+    from .batch import compiled
     from .compile import dist_spec
-    from .run import run
     from .scenario import load
 
     sc = load(scenario)
@@ -167,25 +167,27 @@ def psa(
             raise ValueError("the scenario has no variant besides the baseline to compare")
         intervention = others[0]
     seed = sc.seed if seed is None else seed
-    samples = {
-        path: _core.sample(dist_spec(d), iterations, _parameter_seed(seed, j))
-        for j, (path, d) in enumerate(sc.psa.items())
-    }
-    rows = []
-    for k in range(iterations):
-        values = {path: float(draws[k]) for path, draws in samples.items()}
-        res = run(
-            sc.with_changes(values),
-            replications=replications,
-            seed=seed,
-            threads=threads,
-            variants=[baseline, intervention],
-        )
-        row: dict[str, float] = {"iteration": k, **values}
-        for v in (baseline, intervention):
-            row[f"cost_{v}"] = float(res.values(v)[COST].mean())
-            row[f"qaly_{v}"] = float(res.values(v)[QALY].mean())
-        row["delta_cost"] = row[f"cost_{intervention}"] - row[f"cost_{baseline}"]
-        row["delta_qaly"] = row[f"qaly_{intervention}"] - row[f"qaly_{baseline}"]
-        rows.append(row)
-    return PSAResults(pd.DataFrame(rows), baseline, intervention)
+    paths = list(sc.psa)
+    samples = [
+        _core.sample(dist_spec(d), iterations, _parameter_seed(seed, j))
+        for j, d in enumerate(sc.psa.values())
+    ]
+    rows = [[float(draws[k]) for draws in samples] for k in range(iterations)]
+    pair = [baseline, intervention]
+    plan = compiled(sc)
+    plan.check(paths, rows, pair)  # every draw is a valid scenario before anything runs
+    block = plan.run(paths, rows, pair, replications, seed, threads, checked=True)
+    draws = pd.DataFrame({"iteration": np.arange(iterations)})
+    for path, values in zip(paths, samples):
+        draws[path] = values
+    for metric in (COST, QALY):
+        if metric not in block.columns:
+            raise KeyError(f"no '{metric}' in the run: the scenario has no costs or utilities")
+    for v, name in enumerate(pair):
+        for metric, prefix in ((COST, "cost"), (QALY, "qaly")):
+            # rows: iteration, then variant, then replication
+            runs = block.values[:, block.columns.index(metric)].reshape(iterations, 2, -1)
+            draws[f"{prefix}_{name}"] = np.nanmean(runs[:, v, :], axis=1)
+    draws["delta_cost"] = draws[f"cost_{intervention}"] - draws[f"cost_{baseline}"]
+    draws["delta_qaly"] = draws[f"qaly_{intervention}"] - draws[f"qaly_{baseline}"]
+    return PSAResults(draws, baseline, intervention)

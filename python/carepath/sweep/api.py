@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .design import make_points
-from .executors import make_tasks, run_tasks
+from .executors import make_chunks, make_job, run_chunks, worker_count
 from .store import SweepStore, fingerprint
 
 
@@ -40,13 +40,13 @@ class SweepResult:
                 ["point", "variant", "replication"], kind="stable", ignore_index=True
             )
         assert self.folder is not None
-        return SweepStore(self.folder).read(list(self.points["point"]))
+        return SweepStore(self.folder).read()
 
     def curve(self, param: str, metric: str, level: float = 0.95) -> pd.DataFrame:
         """``metric`` against ``param``: per value of the parameter and variant,
         the mean over replications (and over the other parameters' values)
         with a t interval."""
-        from ..results import t_interval
+        from ..intervals import t_interval
 
         frame = self.results
         rows = []
@@ -133,16 +133,18 @@ def sweep(
     SweepResult
     """
     from .. import __version__
+    from ..batch import compiled
     from ..scenario import load
 
     sc = load(scenario)
     seed = sc.seed if seed is None else int(seed)
     replications = sc.replications if replications is None else int(replications)
     points = make_points(params, design, n, seed)
-    tasks = make_tasks(
-        sc, points.to_dict(orient="records"), replications, seed, variants, executor, workers
-    )
+    paths = list(points.columns)
+    rows = [list(row) for row in zip(*(points[p].tolist() for p in paths))]
+    job = make_job(sc, paths, rows, replications, seed, variants, executor, workers)
     points.insert(0, "point", range(len(points)))
+    ids = list(range(len(points)))
     mpi = executor == "mpi"
     comm = None
     if mpi:
@@ -157,14 +159,14 @@ def sweep(
         store = SweepStore(out)
         manifest = {
             "carepath": __version__,
-            "scenario": tasks[0].scenario,  # every task holds the same scenario
+            "scenario": job.scenario,
             "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
             "design": design,
             "n": n,
             "seed": seed,
             "replications": replications,
             "variants": variants,
-            "points": len(tasks),
+            "points": len(points),
         }
         manifest["fingerprint"] = fingerprint(manifest)
         if comm is None or comm.Get_rank() == 0:
@@ -172,21 +174,23 @@ def sweep(
         if comm is not None:
             comm.Barrier()  # every rank sees the manifest and the same finished points
         done = store.done()
-        tasks = [t for t in tasks if t.point not in done]
+        ids = [k for k in ids if k not in done]
+    chunks = make_chunks(job, ids, [rows[k] for k in ids], worker_count(executor, workers))
     frames: list[pd.DataFrame] | None = None if store else []
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(points), initial=len(points) - len(tasks), unit="point", desc=sc.name)
+        bar = tqdm(total=len(points), initial=len(points) - len(ids), unit="point", desc=sc.name)
     try:
-        for point, frame in run_tasks(tasks, executor, workers, address, cluster):
+        plan = compiled(sc)
+        for done_points, frame in run_chunks(chunks, executor, workers, address, cluster, plan):
             if store is not None:
-                store.write(point, frame)
+                store.write(done_points, frame)
             else:
                 frames.append(frame)  # type: ignore[union-attr]
             if bar is not None:
-                bar.update(1)
+                bar.update(len(done_points))
     finally:
         if bar is not None:
             bar.close()

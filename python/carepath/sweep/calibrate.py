@@ -100,11 +100,13 @@ def calibrate(
 
 @dataclass
 class ABCResult:
-    """The final population: particles, their weights and distances; and the
-    tolerance of each generation."""
+    """The final population: particles, their weights and distances; the
+    tolerance of each generation; and how many runs it took (particles
+    proposed x replications)."""
 
     particles: pd.DataFrame
     tolerances: list[float] = field(default_factory=list)
+    simulations: int = 0
 
     def mean(self) -> pd.Series:
         """The posterior mean of each parameter."""
@@ -158,6 +160,17 @@ def abc(
         point_id += len(theta)
         return _distance(means, targets)
 
+    def kernel_weights(new_theta: np.ndarray, cov: np.ndarray) -> np.ndarray:
+        # sum_j w_j K(new_i - theta_j), K Gaussian with covariance cov, in
+        # blocks of rows so that memory stays small for large populations
+        inv = np.linalg.inv(cov)
+        out = np.empty(len(new_theta))
+        for start in range(0, len(new_theta), 512):
+            diff = new_theta[start : start + 512, None, :] - theta[None, :, :]
+            kernel = np.exp(-0.5 * np.einsum("ijk,kl,ijl->ij", diff, inv, diff))
+            out[start : start + 512] = kernel @ weights
+        return out
+
     theta = bounds[:, 0] + rng.random((particles, len(names))) * (bounds[:, 1] - bounds[:, 0])
     dist = run(theta)
     weights = np.full(particles, 1.0 / particles)
@@ -182,12 +195,9 @@ def abc(
         new_theta = np.array(kept_t[:particles])
         new_dist = np.array(kept_d[:particles])
         # importance weights: uniform prior over the kernel mixture density
-        inv = np.linalg.inv(cov)
-        diff = new_theta[:, None, :] - theta[None, :, :]
-        kernel = np.exp(-0.5 * np.einsum("ijk,kl,ijl->ij", diff, inv, diff))
-        new_weights = 1.0 / (kernel @ weights)
+        new_weights = 1.0 / kernel_weights(new_theta, cov)
         theta, dist, weights = new_theta, new_dist, new_weights / new_weights.sum()
         particles = len(theta)
         tolerances.append(eps)
     table = pd.DataFrame(theta, columns=names).assign(weight=weights, distance=dist)
-    return ABCResult(table, tolerances)
+    return ABCResult(table, tolerances, point_id * replications)

@@ -7,7 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from .executors import make_tasks, run_tasks
+from ..batch import compiled
+from .executors import make_chunks, make_job, run_chunks, worker_count
 
 
 def evaluate(
@@ -24,12 +25,14 @@ def evaluate(
     """The mean over replications of every metric of ``variant`` at each point
     (the rows of ``points``, whose columns are dotted paths), in row order.
     Every point uses ``seed``: common random numbers."""
-    records = points.to_dict(orient="records")
-    tasks = make_tasks(sc, records, replications, seed, [variant], executor, workers, first_point)
-    means = {}
-    for point, frame in run_tasks(tasks, executor, workers, address):
-        metrics = frame.drop(columns=["point", *points.columns, "variant", "replication"])
-        means[point] = metrics.mean()
-    return pd.DataFrame([means[first_point + k] for k in range(len(records))]).reset_index(
-        drop=True
-    )
+    paths = list(points.columns)
+    rows = [list(row) for row in zip(*(points[p].tolist() for p in paths))]
+    job = make_job(sc, paths, rows, replications, seed, [variant], executor, workers)
+    ids = list(range(first_point, first_point + len(rows)))
+    chunks = make_chunks(job, ids, rows, worker_count(executor, workers))
+    means = []
+    for _, frame in run_chunks(chunks, executor, workers, address, plan=compiled(sc)):
+        metrics = frame.drop(columns=[*paths, "variant", "replication"])
+        means.append(metrics.groupby("point", sort=False).mean())
+    table = pd.concat(means).sort_index()
+    return table.reset_index(drop=True)

@@ -1,5 +1,7 @@
-"""A sweep's folder: a manifest, and one Parquet part per finished point,
-written atomically, so that an interrupted sweep resumes where it stopped."""
+"""A sweep's folder: a manifest, and one Parquet part per finished chunk of
+consecutive points (``point-0000007.parquet`` for one point,
+``points-0000008-0000015.parquet`` for several), written atomically, so that
+an interrupted sweep resumes where it stopped."""
 
 from __future__ import annotations
 
@@ -53,17 +55,32 @@ class SweepStore:
             raise ValueError(f"{self.folder} is not a sweep folder (no {MANIFEST})")
         return json.loads(path.read_text())
 
-    def part(self, point: int) -> Path:
-        return self.parts / f"point-{point:07d}.parquet"
+    def part(self, points: list[int]) -> Path:
+        """The part holding ``points`` (consecutive ids)."""
+        first, last = points[0], points[-1]
+        if first == last:
+            return self.parts / f"point-{first:07d}.parquet"
+        return self.parts / f"points-{first:07d}-{last:07d}.parquet"
+
+    def _finished(self) -> list[tuple[Path, range]]:
+        if not self.parts.exists():
+            return []
+        out = []
+        for path in self.parts.glob("point*.parquet"):
+            ids = path.stem.split("-")[1:]
+            if path.name.startswith("points-"):
+                out.append((path, range(int(ids[0]), int(ids[1]) + 1)))
+            else:
+                out.append((path, range(int(ids[0]), int(ids[0]) + 1)))
+        return sorted(out, key=lambda part: part[1].start)
 
     def done(self) -> set[int]:
-        if not self.parts.exists():
-            return set()
-        return {int(p.stem.split("-")[1]) for p in self.parts.glob("point-*.parquet")}
+        return {p for _, ids in self._finished() for p in ids}
 
-    def write(self, point: int, frame: pd.DataFrame) -> None:
-        with atomic_path(self.part(point)) as tmp:
+    def write(self, points: list[int], frame: pd.DataFrame) -> None:
+        with atomic_path(self.part(points)) as tmp:
             frame.to_parquet(tmp, index=False)
 
-    def read(self, points: list[int]) -> pd.DataFrame:
-        return pd.concat([pd.read_parquet(self.part(p)) for p in sorted(points)], ignore_index=True)
+    def read(self) -> pd.DataFrame:
+        """Every finished point, in point order."""
+        return pd.concat([pd.read_parquet(path) for path, _ in self._finished()], ignore_index=True)
