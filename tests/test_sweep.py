@@ -295,3 +295,23 @@ def test_curve_and_its_plot(serial):
     line = fig.axes[0].get_lines()[0]
     assert list(line.get_xdata()) == [5, 6]
     assert line.get_ydata() == pytest.approx(base["mean"].to_numpy())
+
+
+def test_parts_hold_chunks_of_points_and_a_lost_part_is_recomputed(tmp_path):
+    """Points are written a chunk at a time; a part deleted from the folder
+    (a crashed write, say) is run again on resuming, and nothing else is."""
+    params = {"arrivals[0].rate": list(np.linspace(3.5, 4.4, 40))}
+    folder = tmp_path / "sweep"
+    first = cp.sweep(SHORT, params, replications=2, seed=3, executor="serial", out=folder)
+    parts = sorted((folder / "parts").glob("*.parquet"))
+    assert 1 < len(parts) < 40 and any(p.name.startswith("points-") for p in parts)
+    lost = parts[1]
+    lost.unlink()
+    kept = {p: p.stat().st_mtime_ns for p in parts if p != lost}
+    assert status(folder)["remaining"] == 5
+    again = cp.sweep(SHORT, params, replications=2, seed=3, executor="serial", out=folder)
+    assert status(folder)["remaining"] == 0
+    assert {p: p.stat().st_mtime_ns for p in kept} == kept  # the others were not run again
+    whole = cp.sweep(SHORT, params, replications=2, seed=3, executor="serial")
+    pd.testing.assert_frame_equal(first.results, whole.results, check_exact=True)
+    pd.testing.assert_frame_equal(again.results, whole.results, check_exact=True)

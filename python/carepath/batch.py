@@ -218,7 +218,6 @@ class CompiledScenario:
         if not checked:
             self._check_fast(paths_t, variants_t, points, values, fast)
         binding = self._binding(paths_t, variants_t) if fast.any() else None
-        models: list[list[VariantModel]] = []  # per point compiled alone: its variants
         unit_model = np.empty(len(points) * len(variants_t), dtype=np.int32)
         n_v = len(variants_t)
         extra_specs: list[Any] = []
@@ -227,9 +226,7 @@ class CompiledScenario:
             if fast[k]:
                 unit_model[k * n_v : (k + 1) * n_v] = np.arange(n_v)
                 continue
-            alone = self._compile_point(paths_t, points[k], variants_t)
-            models.append(alone)
-            for v, model in enumerate(alone):
+            for v, model in enumerate(self._compile_point(paths_t, points[k], variants_t)):
                 unit_model[k * n_v + v] = n_v + len(extra)
                 extra.append(model)
                 extra_specs.append(model.spec)
@@ -241,9 +238,11 @@ class CompiledScenario:
             assert binding is not None or not len(points)
             batch = self._batch(paths_t, variants_t, binding) if binding else None
         all_models = [self.variant(v) for v in variants_t] + extra
-        columns = _union_columns(all_models)
+        used = np.unique(unit_model)
+        columns = _union_columns([all_models[m] for m in used])
         index = {c: i for i, c in enumerate(columns)}
-        maps = [[index[m] for m in model.metric_names] for model in all_models]
+        # a model no unit runs keeps its metrics out of the table's columns
+        maps = [[index.get(m, 0) for m in model.metric_names] for model in all_models]
         unit_values = (
             np.repeat(values, n_v, axis=0) if len(paths_t) else np.zeros((len(unit_model), 0))
         )
@@ -261,16 +260,32 @@ class CompiledScenario:
                 len(columns),
                 progress,
             )
+        self._add_derived(table, index, all_models, unit_model, unit_values, binding, replications)
+        return Block(columns, table, len(points), list(variants_t), replications)
+
+    @staticmethod
+    def _add_derived(
+        table: np.ndarray,
+        index: dict[str, int],
+        models: list[VariantModel],
+        unit_model: np.ndarray,
+        unit_values: np.ndarray,
+        binding: _Binding | None,
+        replications: int,
+    ) -> None:
+        """Fill in the derived metrics, over all the rows of each model at once."""
         row_model = np.repeat(unit_model, replications)
-        row_values = np.repeat(unit_values, replications, axis=0)
-        for m, model in enumerate(all_models):
-            rows = np.flatnonzero(row_model == m)
+        order = np.argsort(row_model, kind="stable")
+        bounds = np.searchsorted(row_model[order], np.arange(len(models) + 1))
+        n_variants = len(binding.slots) if binding is not None else 0
+        for m, model in enumerate(models):
+            rows = order[bounds[m] : bounds[m + 1]]
             if len(rows) == 0 or not model.formulas:
                 continue
-            bound = binding.constants[m] if binding is not None and m < n_v else {}
+            bound = binding.constants[m] if m < n_variants else {}  # type: ignore[union-attr]
             constants: dict[str, Any] = dict(model.constants)
             for name, j in bound.items():
-                constants[name] = row_values[rows, j]
+                constants[name] = unit_values[rows // replications, j]
             try:
                 derived = add_derived_columns(
                     {c: table[rows, index[c]] for c in model.metric_names},
@@ -282,7 +297,6 @@ class CompiledScenario:
                 raise in_variant(err, model.name) from None
             for name, col in derived.items():
                 table[rows, index[name]] = col
-        return Block(columns, table, len(points), list(variants_t), replications)
 
     def check(
         self, paths: Sequence[str], points: Sequence[Sequence[Any]], variants: Sequence[str]
