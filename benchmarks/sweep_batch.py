@@ -59,6 +59,18 @@ def sweep(points: int, executor: str, workers: int, out: str | None = None) -> f
     return time.perf_counter() - start
 
 
+def engine_batch(points: int) -> float:
+    """The sweep's engine call alone (no chunks, no tables), one thread: seconds."""
+    from carepath.batch import compiled
+
+    plan = compiled(ED)
+    rows = [[r] for r in rates(points)]
+    plan.check([RATE], rows, ["baseline"])
+    start = time.perf_counter()
+    plan.run([RATE], rows, ["baseline"], 1, ED.seed, 1, checked=True)
+    return time.perf_counter() - start
+
+
 def tiny_run_ms(calls: int) -> float:
     """cp.run of a handful of patients from a loaded Scenario, end to end: the
     median over calls, in ms."""
@@ -264,6 +276,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
 
     run_s = engine_run(points)
+    batch_s = engine_batch(points)
     serial_s = sweep(points, "serial", 1)
     threads_s = sweep(points, "serial", cores)
     pool_s = sweep(points, "local", cores)
@@ -274,32 +287,41 @@ def main() -> None:
     tiny = tiny_run_ms(200 if args.quick else 2000)
     per_point = serial_s / points
 
-    print(f"{cores} cores; ed-small, {points:,} points x 1 replication")
-    print(f"cp.run of {points:,} replications, 1 thread   {run_s:7.2f} s")
-    print(
-        f"sweep, serial, 1 thread                 {serial_s:7.2f} s  "
-        f"{points / serial_s:8.0f} points/s  {serial_s / run_s:.2f}x the run"
-    )
-    print(
-        f"sweep, serial, {cores} engine threads          {threads_s:7.2f} s  "
-        f"{points / threads_s:8.0f} points/s"
-    )
-    print(
-        f"sweep, local pool of {cores}                {pool_s:7.2f} s  "
-        f"{points / pool_s:8.0f} points/s"
-    )
-    print(f"sweep, serial, 1 thread, out=folder     {out_s:7.2f} s  {points / out_s:8.0f} points/s")
-    print(
-        f"SimPy, same model, per point            {1000 * simpy_s:7.2f} ms  "
-        f"carepath {simpy_s / per_point:.0f}x faster per point"
-    )
-    print(f"cp.run, tiny model, 1 replication       {tiny:7.3f} ms (median)")
+    rows = [
+        (f"cp.run of {points:,} replications, 1 thread", run_s, ""),
+        ("the sweep's engine call alone, 1 thread", batch_s, "each point replays replication 0"),
+        (
+            "sweep, serial, 1 thread",
+            serial_s,
+            f"{points / serial_s:,.0f} points/s; {serial_s / run_s:.2f}x the run; "
+            f"{1e6 * (serial_s - batch_s) / points:.1f} us a point around the engine",
+        ),
+        (
+            f"sweep, serial, {cores} engine threads",
+            threads_s,
+            f"{points / threads_s:,.0f} points/s",
+        ),
+        (f"sweep, local process pool of {cores}", pool_s, f"{points / pool_s:,.0f} points/s"),
+        ("sweep, serial, 1 thread, out=folder", out_s, f"{points / out_s:,.0f} points/s"),
+        (
+            "SimPy, the same model, a point",
+            simpy_s,
+            f"carepath {simpy_s / per_point:.0f}x faster a point (serial, 1 thread)",
+        ),
+        ("cp.run, tiny model, 1 replication (median)", tiny / 1000, ""),
+    ]
     if not args.quick:
         abc_s, sims = abc_seconds(100_000, cores)
-        print(f"ABC-SMC, {sims:,} simulations, {cores} threads   {abc_s:7.2f} s")
+        rows.append((f"ABC-SMC, {sims:,} simulations, {cores} threads", abc_s, ""))
+    print(f"{cores} cores; ed-small, {points:,} points x 1 replication")
+    print("| what | seconds | notes |\n|---|---:|---|")
+    for label, seconds, note in rows:
+        shown = f"{1000 * seconds:.3f} ms" if seconds < 0.1 else f"{seconds:.2f}"
+        print(f"| {label} | {shown} | {note} |")
+    if not args.quick:
         small, large = driver_memory(10_000), driver_memory(100_000)
         print(
-            f"driver peak RSS with out=: 10^4 points {small:.0f} MiB, "
+            f"\nDriver peak RSS with out=: 10^4 points {small:.0f} MiB, "
             f"10^5 points {large:.0f} MiB ({100 * (large / small - 1):+.1f}%)"
         )
 

@@ -120,3 +120,25 @@ def test_population_scale(benchmark):
     runner = _core.Runner(compile_scenario(sc))
     names, values = benchmark.pedantic(runner.run, args=(1, 1, 0), rounds=3, iterations=1)
     assert values[0, list(names).index("arrivals")] == people
+
+
+def test_sweep_batch(benchmark):
+    """1,000 points of benchmarks/ed_small.yaml, one replication each, serial
+    on one thread: the batch path (benchmarks/sweep_batch.py compares it)."""
+    from pathlib import Path
+
+    import numpy as np
+
+    sc = cp.load(Path(__file__).parent / "ed_small.yaml")
+    params = {"arrivals[0].rate": list(np.linspace(8.5, 10.5, 1000))}
+    res = benchmark(
+        cp.sweep, sc, params, replications=1, variants=["baseline"], executor="serial", workers=1
+    )
+    assert len(res.results) == 1000
+
+
+def test_tiny_run(benchmark):
+    """cp.run's fixed cost: one replication of a handful of patients from a loaded Scenario."""
+    sc = cp.load("mm5").with_changes({"horizon": 1, "warmup": 0})
+    res = benchmark(cp.run, sc, replications=1)
+    assert res.replications == 1

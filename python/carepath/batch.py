@@ -218,14 +218,11 @@ class CompiledScenario:
         if not checked:
             self._check_fast(paths_t, variants_t, points, values, fast)
         binding = self._binding(paths_t, variants_t) if fast.any() else None
-        unit_model = np.empty(len(points) * len(variants_t), dtype=np.int32)
         n_v = len(variants_t)
+        unit_model = np.tile(np.arange(n_v, dtype=np.int32), len(points))
         extra_specs: list[Any] = []
         extra: list[VariantModel] = []
-        for k in range(len(points)):
-            if fast[k]:
-                unit_model[k * n_v : (k + 1) * n_v] = np.arange(n_v)
-                continue
+        for k in np.flatnonzero(~fast):
             for v, model in enumerate(self._compile_point(paths_t, points[k], variants_t)):
                 unit_model[k * n_v + v] = n_v + len(extra)
                 extra.append(model)
