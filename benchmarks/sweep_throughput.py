@@ -6,19 +6,14 @@ A grid over mm5's arrival rate; each point is a short run (1,000 hours
 observed, 10 replications).  It measures the engine's own time for the same
 points in one process (cp.run in a loop, one thread), then the wall time of
 the sweep with each executor, and reports points a second and the overhead
-per point: wall x workers / points - engine time per point.  It also
-measures the driver's peak memory with an output folder at two sizes, to
-show it does not grow with the number of points.
+per point: wall x workers / points - engine time per point.  The driver's
+memory at 10^4 and 10^5 points is measured by benchmarks/sweep_batch.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 
 import numpy as np
@@ -58,22 +53,6 @@ def sweep_time(points: int, replications: int, executor: str, workers: int) -> f
     return time.perf_counter() - start
 
 
-def driver_memory(points: int) -> float:
-    """Peak RSS (MiB) of a separate driver process running a sweep to a folder."""
-    folder = tempfile.mkdtemp()
-    code = (
-        "import resource, carepath as cp, numpy as np\n"
-        "sc = cp.load('mm5').with_changes({'horizon': 2100, 'warmup': 2000})\n"
-        f"p = {{'arrivals[0].rate': list(np.linspace(3.0, 4.4, {points}))}}\n"
-        "cp.sweep(sc, p, replications=2, variants=['baseline'], executor='serial',"
-        f" out={folder!r})\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    shutil.rmtree(folder)
-    return float(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--points", type=int, default=2000)
@@ -91,11 +70,6 @@ def main() -> None:
             f"{executor:<7} x{workers}: {wall:7.2f} s, {n / wall:7.1f} points/s, "
             f"overhead {1000 * overhead:6.2f} ms a point"
         )
-    small, large = driver_memory(500), driver_memory(5000)
-    print(
-        f"driver peak RSS with an output folder: 500 points {small:.0f} MiB, "
-        f"5,000 points {large:.0f} MiB"
-    )
 
 
 if __name__ == "__main__":

@@ -219,3 +219,15 @@ def test_the_output_modules_import_one_way():
         "carepath.target_table",
         "carepath.run",
     }
+
+
+def test_a_variant_patching_by_negative_index_is_not_bound_past():
+    """arrivals[-1] in a variant may be the item a point changes: such points compile alone."""
+    data = cp.load("mm5").model_dump(exclude_none=True)
+    sc = cp.load({**data, "horizon": 3000, "variants": {"slow": {"arrivals[-1].rate": 3.0}}})
+    assert not compiled(sc).binds(["arrivals[0].rate"])
+    changes = {"arrivals[0].rate": 4.0}
+    assert_same_run(
+        cp.run(sc, replications=2, changes=changes),
+        cp.run(sc.with_changes(changes), replications=2),
+    )

@@ -153,10 +153,14 @@ class CompiledScenario:
 
     def _make_binding(self, paths: tuple[str, ...], variants: tuple[str, ...]) -> _Binding | None:
         split = [split_path(p) for p in paths]
+        if any(part.startswith("-") for parts in split for part in parts):
+            return None  # arrivals[-1]: which item depends on the list
         binding = _Binding([[] for _ in variants], [{} for _ in variants])
         domains: set[tuple[int, str]] = set()
         for v, name in enumerate(variants):
             model = self.variant(name)
+            if any(part.startswith("-") for q in model.patches for part in q):
+                return None
             for j, parts in enumerate(split):
                 overridden = any(parts[: len(q)] == q for q in model.patches)
                 if overridden:  # the variant sets this value itself
