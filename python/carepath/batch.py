@@ -159,7 +159,7 @@ class CompiledScenario:
         domains: set[tuple[int, str]] = set()
         for v, name in enumerate(variants):
             model = self.variant(name)
-            if any(part.startswith("-") for q in model.patches for part in q):
+            if split and any(part.startswith("-") for q in model.patches for part in q):
                 return None
             for j, parts in enumerate(split):
                 overridden = any(parts[: len(q)] == q for q in model.patches)
