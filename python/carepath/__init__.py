@@ -8,9 +8,9 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-# target_table, economics and plots add their accessors to Results (targets,
-# economics, plot) as they are imported.
-from . import plots, target_table  # noqa: F401
+# target_table, economics, plots and notebook add their accessors to Results
+# (targets, economics, plot, _repr_html_) as they are imported.
+from . import notebook, plots, target_table  # noqa: F401
 from .economics import PSAResults, psa
 from .errors import CarepathError, ScenarioError, SimulationError
 from .results import Results

@@ -1,7 +1,8 @@
 """The ``carepath`` command line.
 
 Exit codes: 0 success; 2 bad scenario or option (one message on stderr naming
-the field); 1 the engine stopped the run; 130 interrupted by Ctrl-C.
+the field); 1 the engine stopped the run; 3 (``check``) a target not met; 130
+interrupted by Ctrl-C.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from .results import Results
     from .scenario import Scenario
 
-EXIT_OK, EXIT_ENGINE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_ENGINE, EXIT_USAGE, EXIT_TARGETS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -33,41 +34,35 @@ def _build_parser() -> argparse.ArgumentParser:
         "with common random numbers and report waits, utilisation and outcomes with "
         "95% confidence intervals.",
         epilog="Exit codes: 0 success, 1 the engine stopped the run, 2 bad scenario or "
-        "option, 130 interrupted (Ctrl-C).",
+        "option, 3 a target not met (check), 130 interrupted (Ctrl-C).",
     )
     parser.add_argument("--version", action="version", version=f"carepath {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    # SCENARIO and the options that say how to run it, shared by run and plot
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "scenario",
-        metavar="SCENARIO",
-        help="a built-in scenario id "
-        f"({', '.join(builtin_ids())}) or a path to a scenario YAML file",
-    )
-    common.add_argument(
+    # the options that say how to run a scenario, shared by run, plot, report and check
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
         "-n",
         "--replications",
         type=int,
         metavar="N",
         help="replications per variant (default: the scenario's 'replications')",
     )
-    common.add_argument(
+    options.add_argument(
         "--seed",
         type=int,
         metavar="S",
         help="root random seed, 0 <= S < 2**64 (default: the scenario's 'seed'); "
         "the same seed gives the same numbers on any number of threads",
     )
-    common.add_argument(
+    options.add_argument(
         "--threads",
         type=int,
         default=0,
         metavar="T",
         help="worker threads; 0 (default) uses every core",
     )
-    common.add_argument(
+    options.add_argument(
         "--variant",
         action="append",
         dest="variants",
@@ -75,13 +70,13 @@ def _build_parser() -> argparse.ArgumentParser:
         help="run only this variant (repeat for several; 'baseline' is the "
         "unpatched scenario); default: all",
     )
-    common.add_argument(
+    options.add_argument(
         "--horizon",
         metavar="H",
         help="simulated time to run: a number of time units or a duration such "
         "as '26 weeks' (default: the scenario's 'horizon')",
     )
-    common.add_argument(
+    options.add_argument(
         "--set",
         action="append",
         dest="changes",
@@ -90,11 +85,18 @@ def _build_parser() -> argparse.ArgumentParser:
         help="change a parameter by dotted path, e.g. --set resources.gp.capacity=6 "
         "or --set 'arrivals[0].rate=4.5' (repeat for several; VALUE is read as YAML)",
     )
-    common.add_argument(
+    options.add_argument(
         "--quiet",
         action="store_true",
         help="no progress bar (it shows on stderr, when that is a terminal, "
         "for runs longer than two seconds)",
+    )
+    common = argparse.ArgumentParser(add_help=False, parents=[options])
+    common.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="a built-in scenario id "
+        f"({', '.join(builtin_ids())}) or a path to a scenario YAML file",
     )
     run = sub.add_parser(
         "run",
@@ -146,6 +148,33 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, metavar="FILE.html", help="the report to write")
     report.add_argument(
         "--figures", metavar="DIR", help="also write each figure as a PNG file in DIR"
+    )
+
+    check = sub.add_parser(
+        "check",
+        parents=[options],
+        help="run scenarios and fail when a published figure is not met (for CI)",
+        description="Run each scenario as 'run' does and check its targets: exit 0 when "
+        "every target is met, 3 when any is not, 2 when a scenario cannot be loaded or "
+        "run.  SCENARIO_OR_DIR: built-in ids, scenario files, or folders (every *.yaml "
+        "under them).",
+    )
+    check.add_argument("sources", nargs="+", metavar="SCENARIO_OR_DIR")
+    check.add_argument(
+        "--junit-xml",
+        metavar="FILE",
+        help="also write JUnit XML (a testsuite per scenario, a testcase per target) for "
+        "CI test reporters, atomically",
+    )
+    check.add_argument(
+        "--json", action="store_true", help="print the outcome as JSON instead of tables"
+    )
+
+    sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the scenario format",
+        description="Print the JSON Schema of scenario files (generated from carepath's "
+        "models).  'carepath scenarios copy' points editors at the installed copy.",
     )
 
     sweep = sub.add_parser(
@@ -388,6 +417,50 @@ def _sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check(args: argparse.Namespace) -> int:
+    from .check import ScenarioCheck, check_scenarios, json_records, junit_xml, scenario_sources
+
+    if args.variants:
+        raise ScenarioError("--variant", "check runs every variant its targets name")
+    changes = _changes(args.changes)
+    if args.horizon is not None:
+        changes["horizon"] = _number_or_text(args.horizon)
+
+    def show(check: ScenarioCheck) -> None:
+        if not args.json:
+            print(f"{check.source}: error: {check.error}\n" if check.error else f"{check.text}\n")
+
+    checks = list(
+        check_scenarios(
+            scenario_sources(args.sources),
+            on_done=show,
+            replications=args.replications,
+            seed=args.seed,
+            threads=args.threads,
+            changes=changes,
+        )
+    )
+    if args.junit_xml:
+        from .io import atomic_path
+
+        with atomic_path(args.junit_xml) as tmp:
+            tmp.write_text(junit_xml(checks), encoding="utf-8")
+    errors = [c for c in checks if c.error is not None]
+    failed = [c for c in checks if c.error is None and not c.passed]
+    if args.json:
+        print(json.dumps(json_records(checks), indent=1, default=str))
+    else:
+        targets = sum(int((c.table["kind"] != "report").sum()) for c in checks if len(c.table))
+        missed = sum(len(c.failed) for c in checks)
+        print(
+            f"carepath check: {len(checks)} scenarios, {targets - missed} of {targets} "
+            f"targets met, {len(errors)} could not run"
+        )
+    if errors:
+        return EXIT_USAGE
+    return EXIT_TARGETS if failed else EXIT_OK
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     from .sweep import abc, calibrate
 
@@ -457,6 +530,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sweep(args)
         if args.command == "calibrate":
             return _calibrate(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "schema":
+            from .schema import schema_text
+
+            print(schema_text(), end="")
+            return EXIT_OK
         return _scenarios(args)
     except ScenarioError as err:
         print(f"carepath: error: {err}", file=sys.stderr)

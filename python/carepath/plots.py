@@ -2,7 +2,7 @@
 
 Each returns a :class:`matplotlib.figure.Figure` built without pyplot, so it
 works headless and leaves no global state; save it with ``fig.savefig``.
-matplotlib is an optional extra: ``pip install 'carepath[plot]'``.
+In Jupyter a figure shows itself inline (it has a PNG representation).
 """
 
 from __future__ import annotations
@@ -25,13 +25,9 @@ STATISTICS = ("mean", "p50", "p90", "p95")
 
 
 def _figure(width: float = 7.0, height: float = 4.5) -> tuple[Figure, Axes]:
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:  # pragma: no cover - depends on the install
-        raise ImportError(
-            "carepath's plots need matplotlib: pip install 'carepath[plot]'"
-        ) from None
-    fig = Figure(figsize=(width, height), layout="constrained")
+    from .figure import InlineFigure
+
+    fig = InlineFigure(figsize=(width, height), layout="constrained")
     return fig, fig.add_subplot()
 
 

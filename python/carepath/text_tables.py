@@ -24,8 +24,8 @@ def _with_ci(mean: float, lo: float, hi: float, percent: bool = False) -> str:
     return f"{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]"
 
 
-def metric_tables(res: Results) -> str:
-    """Every metric per variant (mean and CI), then each variant's paired difference."""
+def summary_frame(res: Results) -> pd.DataFrame:
+    """Metric x variant: each cell the mean and its 95% CI, as text."""
     summary = res.summary()
     cells = summary.assign(
         value=[
@@ -34,13 +34,19 @@ def metric_tables(res: Results) -> str:
         ]
     )
     table = cells.pivot(index="metric", columns="variant", values="value")
-    table = table.reindex(index=res.metrics, columns=res.variants)
-    n = int(res.per_replication.groupby("variant").size().min())
-    out = [
-        f"{res.scenario}: mean [95% CI] over {n} replications, seed {res.seed} "
-        f"(times in {res.time_unit})",
-        table.to_string(),
-    ]
+    return table.reindex(index=res.metrics, columns=res.variants)
+
+
+def summary_title(res: Results) -> str:
+    return (
+        f"{res.scenario}: mean [95% CI] over {res.replications} replications, seed {res.seed} "
+        f"(times in {res.time_unit})"
+    )
+
+
+def metric_tables(res: Results) -> str:
+    """Every metric per variant (mean and CI), then each variant's paired difference."""
+    out = [summary_title(res), summary_frame(res).to_string()]
     for variant in res.variants[1:]:
         cmp = res.compare(res.variants[0], variant)
         shown = pd.DataFrame(
@@ -72,11 +78,10 @@ def _published(row: pd.Series) -> str:
     return f"{sign}{fmt(row['published'])} ± {fmt(row['tolerance'])}"
 
 
-def target_text(res: Results) -> str:
-    """The scenario's targets: published figure, model value [95% CI], met or not."""
-    table = res.targets()
-    n = int(res.per_replication.groupby("variant").size().min())
-    rows = pd.DataFrame(
+def target_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """A target table (``Results.targets()``) as text cells: target, variant,
+    kind, published, model [95% CI], within."""
+    return pd.DataFrame(
         {
             "target": table["label"],
             "variant": table["variant"],
@@ -91,13 +96,25 @@ def target_text(res: Results) -> str:
             "within": ["-" if m is None else "yes" if m else "NO" for m in table["met"]],
         }
     )
+
+
+def target_title(res: Results) -> str:
+    return (
+        f"{res.scenario}: published figures against the model, {res.replications} "
+        f"replications, seed {res.seed}, common random numbers"
+    )
+
+
+def target_text(res: Results) -> str:
+    """The scenario's targets: published figure, model value [95% CI], met or not."""
+    table = res.targets()
+    rows = target_frame(table)
     for column in ("target", "variant", "kind", "published"):  # text reads left-aligned
         rows[column] = rows[column].str.ljust(int(rows[column].str.len().max()))
     met = table["met"].dropna()
     return "\n".join(
         [
-            f"{res.scenario}: published figures against the model, {n} replications, "
-            f"seed {res.seed}, common random numbers",
+            target_title(res),
             rows.to_string(index=False, justify="left"),
             "",
             f"{int(met.sum())} of {len(met)} targets met (the whole 95% CI within the "

@@ -102,7 +102,12 @@ def _weekdays(value: Any) -> Any:
 
 Duration = Annotated[float | str, BeforeValidator(_duration_or_number)]
 TimeOfDay = Annotated[str, BeforeValidator(_time_of_day)]
-Weekdays = Annotated[list[str], BeforeValidator(_weekdays)]
+_DAY_NAMES = Literal[
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "weekdays", "daily", "every day"
+]
+Weekdays = Annotated[
+    list[str], BeforeValidator(_weekdays, json_schema_input_type=_DAY_NAMES | list[_DAY_NAMES])
+]
 
 
 def label(value: float | str) -> str:

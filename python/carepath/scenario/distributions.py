@@ -225,4 +225,6 @@ def _number_is_fixed(value: Any) -> Any:
 
 
 # A distribution, or a plain number meaning {dist: fixed, value: number}.
-NumberOrDistribution = Annotated[Distribution, BeforeValidator(_number_is_fixed)]
+NumberOrDistribution = Annotated[
+    Distribution, BeforeValidator(_number_is_fixed, json_schema_input_type=float | Distribution)
+]

@@ -56,14 +56,17 @@ def builtin_text(scenario_id: str) -> str:
 
 def copy_builtin(scenario_id: str, dest: str | os.PathLike[str], overwrite: bool = False) -> Path:
     """Write built-in scenario ``scenario_id`` to ``dest`` (a file, or a folder
-    to hold ``<id>.yaml``), atomically; returns the path written.
+    to hold ``<id>.yaml``), atomically; returns the path written.  Its first
+    line points the YAML language server at carepath's JSON Schema.
 
     Raises
     ------
     ScenarioError
         If the id is unknown, or ``dest`` exists and ``overwrite`` is false.
     """
-    text = builtin_text(scenario_id)
+    from ..schema import modeline
+
+    text = modeline() + builtin_text(scenario_id)  # editors then check it as you type
     path = Path(dest)
     if path.is_dir():
         path = path / f"{scenario_id}.yaml"

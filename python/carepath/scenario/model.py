@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from ..errors import ScenarioError
 from .books import Book
@@ -195,6 +195,16 @@ class ResultOptions(BaseModel):
     event_log: EventLogOptions | None = None
 
 
+# horizon, warmup and follow_up: a number of time units, or a duration that
+# Scenario's own validator turns into one
+_DURATION = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "description": "a duration such as '52 weeks' or '36 hours'"},
+    ]
+}
+
+
 class Scenario(BaseModel):
     """A validated scenario: baseline plus named variants.
 
@@ -211,9 +221,9 @@ class Scenario(BaseModel):
     source: dict[str, Any] = Field(default_factory=dict)
     time_unit: TimeUnit = "hours"
     start: CalendarStart = CalendarStart()
-    horizon: Annotated[float, Field(gt=0, allow_inf_nan=False)]
-    warmup: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
-    follow_up: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
+    horizon: Annotated[float, Field(gt=0, allow_inf_nan=False), WithJsonSchema(_DURATION)]
+    warmup: Annotated[float, Field(ge=0, allow_inf_nan=False), WithJsonSchema(_DURATION)] = 0.0
+    follow_up: Annotated[float, Field(ge=0, allow_inf_nan=False), WithJsonSchema(_DURATION)] = 0.0
     replications: Annotated[Count, Field(ge=1)] = 20
     seed: Annotated[Count, Field(ge=0, lt=2**64)] = 1
     attributes: dict[Name, AttributeDist] = Field(default_factory=dict)

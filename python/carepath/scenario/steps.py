@@ -40,7 +40,11 @@ class WaitUntil(BaseModel):
     """The next of some times of day (``at``) on ``days``: "call back at 08:00"."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    at: Annotated[list[TimeOfDay], BeforeValidator(_one_or_many), Field(min_length=1)]
+    at: Annotated[
+        list[TimeOfDay],
+        BeforeValidator(_one_or_many, json_schema_input_type=str | list[str]),
+        Field(min_length=1),
+    ]
     days: Weekdays = list(WEEKDAYS)
 
 
@@ -149,12 +153,14 @@ class Step(BaseModel):
     exit: str | None = None
     then: str | None = None
 
-    @field_validator("priority", "scale", "utility", mode="before")
+    @field_validator(
+        "priority", "scale", "utility", mode="before", json_schema_input_type=str | float | None
+    )
     @classmethod
     def _number_is_expression(cls, v: Any) -> Any:
         return _expression(v)
 
-    @field_validator("set", mode="before")
+    @field_validator("set", mode="before", json_schema_input_type=dict[str, str | float] | None)
     @classmethod
     def _numbers_are_expressions(cls, v: Any) -> Any:
         return {k: _expression(x) for k, x in v.items()} if isinstance(v, dict) else v
