@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, settings
 import carepath as cp
 from carepath.results import t_interval
 
+pytest_plugins = ["pytester"]  # for the pytest plugin's tests
+
 settings.register_profile(
     "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

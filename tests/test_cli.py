@@ -171,7 +171,10 @@ def test_scenarios_list_shows_id_description_and_source(capsys):
 def test_scenarios_copy_then_validate_and_no_overwrite(tmp_path, capsys):
     assert main(["scenarios", "copy", "smart-triage", str(tmp_path)]) == 0
     dest = tmp_path / "smart-triage.yaml"
-    assert dest.read_text() == cp.scenario.builtin_text("smart-triage")
+    # the built-in's text, under a first line pointing editors at the JSON Schema
+    modeline, rest = dest.read_text().split("\n", 1)
+    assert modeline.startswith("# yaml-language-server: $schema=")
+    assert rest == cp.scenario.builtin_text("smart-triage")
     capsys.readouterr()
     assert main(["scenarios", "copy", "smart-triage", str(dest)]) == 2
     assert "exists" in capsys.readouterr().err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import carepath as cp
@@ -21,24 +23,19 @@ def test_every_builtin_validates_and_names_real_metrics(scenario_id):
     check_outputs(sc)
 
 
-@pytest.mark.parametrize("scenario_id", WITH_TARGETS)
-def test_builtin_meets_every_target_at_default_settings(scenario_id):
-    """What `carepath run ID` prints: each figure's whole 95% CI within its tolerance."""
-    res = cp.run(scenario_id, threads=0)
-    table = res.targets()
-    checked = table[table["kind"] != "report"]
-    assert len(checked) > 0
-    missed = checked[checked["met"] != True]  # noqa: E712 (None is 'not met' too)
-    assert missed.empty, (
-        "\n"
-        + missed[
-            ["label", "variant", "published", "tolerance", "model", "ci_low", "ci_high"]
-        ].to_string()
+def test_every_builtin_meets_its_targets_through_the_pytest_plugin(pytester):
+    """What `carepath run ID` prints, run as users' CI would run their own
+    scenarios (`pytest --carepath DIR`): each target a test whose whole 95% CI
+    lies within its tolerance, and well inside it (narrower than 75% of the
+    band), at default settings."""
+    library = Path(cp.__file__).parent / "scenarios"
+    result = pytester.runpytest_subprocess(
+        "--carepath", str(library), "--carepath-ci-width", "0.75", "-p", "no:cacheprovider"
     )
-    # the interval is well inside the tolerance, not just inside it
-    for _, row in checked.iterrows():
-        if row["tolerance"] is not None and row["tolerance"] == row["tolerance"]:
-            assert row["ci_high"] - row["ci_low"] < row["tolerance"] * 2 * 0.75
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0, result.stdout.str()[-4000:]
+    checked = [t for sid in WITH_TARGETS for t in cp.load(sid).targets if t.kind != "report"]
+    assert outcomes["passed"] == len(checked) > 0
 
 
 def test_predicted_targets_come_from_the_variant_not_the_baseline():

@@ -97,7 +97,7 @@ def check_scenario(
     from .text_tables import target_text
 
     start = time.perf_counter()
-    name = source
+    name = Path(source).name  # until the scenario loads and gives its own
     try:
         sc = load(source)
         name = sc.name
