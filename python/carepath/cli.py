@@ -1,8 +1,8 @@
 """The ``carepath`` command line.
 
 Exit codes: 0 success; 2 bad scenario or option (one message on stderr naming
-the field); 1 the engine stopped the run; 3 (``check``) a target not met; 130
-interrupted by Ctrl-C.
+the field); 1 the engine stopped the run; 3 (``check``) a target not met; 4
+(``sweep gather``) points missing; 130 interrupted by Ctrl-C.
 """
 
 from __future__ import annotations
@@ -15,16 +15,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import ScenarioError, SimulationError
+from .errors import CarepathError, ScenarioError, SimulationError
 from .scenario import builtin_ids, builtin_text, load
 from .scenario.loading import copy_builtin, parse_yaml
+from .sweep.shards import IncompleteSweep
 from .text_tables import metric_tables, target_text
 
 if TYPE_CHECKING:
     from .results import Results
     from .scenario import Scenario
 
-EXIT_OK, EXIT_ENGINE, EXIT_USAGE, EXIT_TARGETS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_ENGINE, EXIT_USAGE, EXIT_TARGETS, EXIT_INCOMPLETE = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -34,7 +36,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "with common random numbers and report waits, utilisation and outcomes with "
         "95% confidence intervals.",
         epilog="Exit codes: 0 success, 1 the engine stopped the run, 2 bad scenario or "
-        "option, 3 a target not met (check), 130 interrupted (Ctrl-C).",
+        "option, 3 a target not met (check), 4 points missing (sweep gather), 130 "
+        "interrupted (Ctrl-C).",
     )
     parser.add_argument("--version", action="version", version=f"carepath {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -179,13 +182,23 @@ def _build_parser() -> argparse.ArgumentParser:
 
     sweep = sub.add_parser(
         "sweep",
-        help="run a parameter sweep, or show how far one has got",
+        help="run a parameter sweep (or a shard of it, or a job array), show how far one "
+        "has got, gather it",
         description="carepath sweep SWEEP.yaml --out DIR runs the sweep that SWEEP.yaml "
         "describes (scenario, params, design, n, replications, seed, variants), writing "
-        "each finished point to DIR at once; run it again after an interruption and it "
-        "goes on from where it stopped.  carepath sweep status DIR shows how far it has got.",
+        "each finished chunk of points to DIR at once; run it again after an interruption "
+        "and it goes on from where it stopped.  With --shard K/N it runs only shard K of N "
+        "(any number may run at once into DIR).  carepath sweep array SWEEP.yaml --out DIR "
+        "--tasks N --scheduler slurm|pbs submits the shards as a job array and a gather job "
+        "after it.  carepath sweep status DIR shows how far it has got; carepath sweep "
+        "gather DIR checks every point is there and writes them as one table.",
     )
-    sweep.add_argument("target", nargs="+", metavar="SWEEP.yaml | status DIR")
+    sweep.add_argument(
+        "target", nargs="+", metavar="SWEEP.yaml | status DIR | gather DIR | array SWEEP.yaml"
+    )
+    sweep.add_argument("--shard", metavar="K/N", help="run only shard K (from 0) of N")
+    sweep.add_argument("--tasks", type=int, metavar="N", help="array: how many tasks (shards)")
+    sweep.add_argument("--scheduler", choices=("slurm", "pbs"), help="array: the batch system")
     sweep.add_argument("--out", metavar="DIR", help="the sweep's folder (required to run)")
     sweep.add_argument(
         "--executor",
@@ -196,17 +209,18 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     for flag, meta, text in (
         ("--jobs", "N", "slurm/pbs: batch jobs to start (default 1)"),
-        ("--cores", "C", "slurm/pbs: cores (one worker each) a job (default 1)"),
-        ("--memory", "MEM", "slurm/pbs: memory a job, e.g. 16GB"),
-        ("--walltime", "HH:MM:SS", "slurm/pbs: time limit a job"),
-        ("--queue", "Q", "slurm/pbs: partition or queue"),
-        ("--account", "A", "slurm/pbs: account to charge"),
+        ("--cores", "C", "slurm/pbs and array: cores a job or task (default 1)"),
+        ("--memory", "MEM", "slurm/pbs and array: memory a job or task, e.g. 16GB"),
+        ("--walltime", "HH:MM:SS", "slurm/pbs and array: time limit a job or task"),
+        ("--queue", "Q", "slurm/pbs and array: partition or queue"),
+        ("--account", "A", "slurm/pbs and array: account to charge"),
     ):
         sweep.add_argument(flag, metavar=meta, help=text)
     sweep.add_argument(
         "--dry-run",
         action="store_true",
-        help="slurm/pbs: print the job script dask-jobqueue would submit, and stop",
+        help="slurm/pbs: print the job script dask-jobqueue would submit, and stop; array: "
+        "write and print the scripts and the commands that would submit them",
     )
     sweep.add_argument("--workers", type=int, metavar="N", help="processes (default: every core)")
     sweep.add_argument(
@@ -358,22 +372,83 @@ def _plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _sweep(args: argparse.Namespace) -> int:
-    from .sweep import status, sweep
+def _sweep_folder(args: argparse.Namespace) -> int:
+    """carepath sweep status DIR, carepath sweep gather DIR [--out FILE]."""
+    from .sweep import gather, status
 
-    if args.target[0] == "status":
-        if len(args.target) != 2:
-            raise ScenarioError(
-                "sweep status", "give the sweep's folder: carepath sweep status DIR"
-            )
-        for key, value in status(args.target[1]).items():
-            print(f"{key:<13} {value}")
+    action = args.target[0]
+    if len(args.target) != 2:
+        raise ScenarioError(
+            f"sweep {action}", f"give the sweep's folder: carepath sweep {action} DIR"
+        )
+    if action == "gather":
+        print(f"wrote {gather(args.target[1], args.out)}")
         return EXIT_OK
+    progress = status(args.target[1])
+    shards = progress.pop("shards")
+    for key, value in progress.items():
+        print(f"{key:<13} {value}")
+    if shards:
+        import pandas as pd
+
+        print("\n" + pd.DataFrame(shards).to_string(index=False))
+    return EXIT_OK
+
+
+def _sweep_array(args: argparse.Namespace, cluster: dict[str, object]) -> int:
+    """carepath sweep array SWEEP.yaml --out DIR --tasks N --scheduler slurm|pbs."""
+    from .sweep.arrays import submit, write_scripts
+
+    if len(args.target) != 2 or args.out is None or args.tasks is None or not args.scheduler:
+        raise ScenarioError(
+            "sweep array",
+            "usage: carepath sweep array SWEEP.yaml --out DIR --tasks N --scheduler slurm|pbs",
+        )
+    _sweep_spec(args.target[1])  # a bad sweep file fails here, not in every task
+    job = write_scripts(args.target[1], args.out, args.tasks, args.scheduler, cluster)
+    if args.dry_run:
+        for path in (job.array, job.gather):
+            print(f"# {path}\n{path.read_text()}")
+        for command in job.submit_commands():
+            print(" ".join(command))
+        return EXIT_OK
+    array_id, gather_id = submit(job)
+    print(
+        f"submitted array {array_id} ({args.tasks} tasks) and gather job {gather_id}; "
+        f"follow it with: carepath sweep status {args.out}"
+    )
+    return EXIT_OK
+
+
+def _sweep_spec(path: str) -> dict[str, object]:
+    """A sweep file, checked: scenario, params, design, n, replications, seed, variants."""
+    spec = parse_yaml(Path(path).read_text(), path)
+    if not isinstance(spec, dict):
+        raise ScenarioError("sweep", f"{path} must be a mapping")
+    allowed = {"scenario", "params", "design", "n", "replications", "seed", "variants"}
+    for key in spec:
+        if key not in allowed:
+            raise ScenarioError(key, f"unknown sweep key; use {', '.join(sorted(allowed))}")
+    if "scenario" not in spec or "params" not in spec:
+        raise ScenarioError("sweep", "SWEEP.yaml needs 'scenario' and 'params'")
+    beside = Path(path).parent / str(spec["scenario"])
+    if beside.is_file():  # a scenario file next to the sweep file
+        spec["scenario"] = str(beside)
+    return spec
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from .sweep import sweep
+
+    if args.target[0] in ("status", "gather"):
+        return _sweep_folder(args)
     cluster = {
         key: getattr(args, key)
         for key in ("jobs", "cores", "memory", "walltime", "queue", "account")
         if getattr(args, key) is not None
     }
+    if args.target[0] == "array":
+        return _sweep_array(args, cluster)
     if args.dry_run:
         if args.executor not in ("slurm", "pbs"):
             raise ScenarioError(
@@ -385,21 +460,9 @@ def _sweep(args: argparse.Namespace) -> int:
         return EXIT_OK
     if len(args.target) != 1 or args.out is None:
         raise ScenarioError("sweep", "usage: carepath sweep SWEEP.yaml --out DIR")
-    spec = parse_yaml(Path(args.target[0]).read_text(), args.target[0])
-    if not isinstance(spec, dict):
-        raise ScenarioError("sweep", f"{args.target[0]} must be a mapping")
-    allowed = {"scenario", "params", "design", "n", "replications", "seed", "variants"}
-    for key in spec:
-        if key not in allowed:
-            raise ScenarioError(key, f"unknown sweep key; use {', '.join(sorted(allowed))}")
-    if "scenario" not in spec or "params" not in spec:
-        raise ScenarioError("sweep", "SWEEP.yaml needs 'scenario' and 'params'")
-    scenario = spec["scenario"]
-    beside = Path(args.target[0]).parent / str(scenario)
-    if beside.is_file():  # a scenario file next to the sweep file
-        scenario = str(beside)
+    spec = _sweep_spec(args.target[0])
     result = sweep(
-        scenario,
+        spec["scenario"],
         spec["params"],
         design=spec.get("design", "grid"),
         n=spec.get("n"),
@@ -412,8 +475,14 @@ def _sweep(args: argparse.Namespace) -> int:
         out=args.out,
         progress=not args.quiet and sys.stderr.isatty() and args.executor != "mpi",
         cluster=cluster,
+        shard=args.shard,
     )
-    print(f"{len(result.points)} points done; results in {args.out}/parts")
+    what = (
+        f"shard {args.shard} of {len(result.points)} points"
+        if args.shard
+        else (f"{len(result.points)} points")
+    )
+    print(f"{what} done; results in {args.out}/parts")
     return EXIT_OK
 
 
@@ -544,6 +613,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SimulationError as err:
         print(f"carepath: simulation stopped: {err}", file=sys.stderr)
         return EXIT_ENGINE
+    except IncompleteSweep as err:
+        print(f"carepath: incomplete sweep: {err}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    except CarepathError as err:  # a folder that holds another sweep, ...
+        print(f"carepath: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("carepath: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -32,3 +32,7 @@ class ScenarioError(CarepathError):
 
 class SimulationError(CarepathError):
     """The engine stopped a run because the model misbehaved while running."""
+
+
+class FolderError(CarepathError, ValueError):
+    """An output folder holds something else (another sweep), or is not one."""

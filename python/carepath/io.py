@@ -10,17 +10,21 @@ from pathlib import Path
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str], keep_suffix: bool = False) -> Iterator[Path]:
+def atomic_path(
+    path: str | os.PathLike[str], keep_suffix: bool = False, tag: str = ""
+) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it into place only on success.
 
     If the body raises (an error, or KeyboardInterrupt), the temporary file is
     removed and ``path`` is left as it was.  ``keep_suffix`` ends the
-    temporary name with ``path``'s suffix, for writers that go by it.
+    temporary name with ``path``'s suffix, for writers that go by it; ``tag``
+    goes into the temporary name (``.NAME.TAG.XXXX.part``), to say who writes it.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     suffix = ".part" + (target.suffix if keep_suffix else "")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    prefix = f".{target.name}.{tag}." if tag else f".{target.name}."
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)

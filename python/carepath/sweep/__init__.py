@@ -4,14 +4,17 @@ from .api import SweepResult, job_script, status, sweep
 from .calibrate import ABCResult, CalibrationResult, abc, calibrate
 from .design import make_points
 from .sensitivity import SensitivityResult, sensitivity
+from .shards import IncompleteSweep, gather
 
 __all__ = [
     "ABCResult",
     "CalibrationResult",
+    "IncompleteSweep",
     "SensitivityResult",
     "SweepResult",
     "abc",
     "calibrate",
+    "gather",
     "job_script",
     "make_points",
     "sensitivity",

@@ -4,14 +4,17 @@ numbers, on a laptop or a cluster, resumable from its folder."""
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..errors import ScenarioError
 from .design import make_points
 from .executors import make_chunks, make_job, run_chunks, worker_count
+from .shards import parse_shard, shard_points, shard_progress, start_record, write_record
 from .store import SweepStore, fingerprint
 
 
@@ -93,6 +96,7 @@ def sweep(
     out: str | os.PathLike[str] | None = None,
     progress: bool = False,
     cluster: dict[str, Any] | None = None,
+    shard: tuple[int, int] | str | None = None,
 ) -> SweepResult:
     """Run a scenario at many parameter points.
 
@@ -125,6 +129,11 @@ def sweep(
     out
         A folder: each finished point is written there at once, and running
         the same sweep again skips the points already there.
+    shard
+        ``(K, N)`` or ``"K/N"``: run only shard K (from 0) of N into ``out``,
+        where the other shards, started anywhere and in any order, write
+        theirs (:mod:`carepath.sweep.shards`); ``carepath sweep gather``
+        then checks and joins them.
     progress
         A progress bar of points on stderr.
 
@@ -145,6 +154,11 @@ def sweep(
     job = make_job(sc, paths, rows, replications, seed, variants, executor, workers)
     points.insert(0, "point", range(len(points)))
     ids = list(range(len(points)))
+    if shard is not None:
+        if out is None:
+            raise ScenarioError("shard", "a shard writes into the sweep's folder: give out")
+        shard = parse_shard(shard)
+        ids = shard_points(len(points), shard, replications * len(job.variants))
     mpi = executor == "mpi"
     comm = None
     if mpi:
@@ -174,6 +188,8 @@ def sweep(
         if comm is not None:
             comm.Barrier()  # every rank sees the manifest and the same finished points
         done = store.done()
+        if shard is not None:
+            record = start_record(store, shard, len(ids))
         ids = [k for k in ids if k not in done]
     chunks = make_chunks(job, ids, [rows[k] for k in ids], worker_count(executor, workers))
     frames: list[pd.DataFrame] | None = None if store else []
@@ -194,6 +210,9 @@ def sweep(
     finally:
         if bar is not None:
             bar.close()
+    if shard is not None:
+        record.finished = time.time()
+        write_record(store, record)  # type: ignore[arg-type]
     if comm is not None:
         comm.Barrier()
         if frames is not None:  # every rank gets every point
@@ -214,7 +233,8 @@ def job_script(kind: str, cluster: dict[str, Any] | None = None) -> str:
 
 
 def status(folder: str | os.PathLike[str]) -> dict[str, Any]:
-    """How far the sweep in ``folder`` has got."""
+    """How far the sweep in ``folder`` has got, and each shard that has started
+    (``shards``: shard, points, done, host, started, finished)."""
     store = SweepStore(folder)
     manifest = store.manifest()
     done = len(store.done())
@@ -227,4 +247,5 @@ def status(folder: str | os.PathLike[str]) -> dict[str, Any]:
         "replications": manifest["replications"],
         "seed": manifest["seed"],
         "carepath": manifest["carepath"],
+        "shards": shard_progress(store, manifest),
     }
