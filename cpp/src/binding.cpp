@@ -1,6 +1,7 @@
 #include "carepath/binding.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 

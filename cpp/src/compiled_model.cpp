@@ -60,6 +60,7 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     if (!std::isfinite(spec.start_hour_of_week) || spec.start_hour_of_week < 0 || spec.start_hour_of_week >= 168)
         invalid("start", "hour of week must be in [0, 168)");
     if (spec.max_steps_without_time < 1) invalid("max_steps_without_time", "must be >= 1");
+    if (spec.max_in_system < 1) invalid("limits.max_in_system", "must be >= 1");
     if (spec.sources.empty()) invalid("arrivals", "at least one arrival source is needed");
     if (spec.steps.empty()) invalid("pathway", "at least one step is needed");
     const std::size_t n_steps = spec.steps.size();

@@ -286,6 +286,8 @@ private:
     void arrive(std::uint32_t source) {
         const SourceSpec& src = spec_.sources[source];
         const std::uint32_t k = ws_.arrived[source]++;
+        if (__builtin_expect(static_cast<std::int64_t>(ws_.pool.live()) >= spec_.max_in_system, 0))
+            too_many_in_system();
         const std::uint32_t slot = ws_.pool.acquire();
         Patient& p = ws_.pool[slot];
         p.arrival_time = now_;
@@ -329,6 +331,21 @@ private:
         ws_.in_system.add(now_, 1.0);
         schedule_arrival(source, now_);
         advance(slot);
+    }
+
+    // A runaway model (an arrival rate far above what the resources serve):
+    // stop before it takes the machine's memory, naming where patients pile up.
+    [[gnu::noinline, noreturn]] void too_many_in_system() {
+        std::vector<std::size_t> at(spec_.steps.size(), 0);
+        ws_.pool.for_each_live([&](const Patient& p) { ++at[static_cast<std::size_t>(p.step)]; });
+        const auto most = static_cast<std::size_t>(std::max_element(at.begin(), at.end()) - at.begin());
+        char when[64];
+        std::snprintf(when, sizeof when, "%.6g", now_);
+        throw std::runtime_error(
+            "more than " + std::to_string(spec_.max_in_system) + " patients in the system at time " +
+            when + ", " + std::to_string(at[most]) + " of them at step '" + spec_.steps[most].name +
+            "': check the arrival rates against the capacities, or raise limits.max_in_system if "
+            "the model really holds that many");
     }
 
     std::uint32_t classify(const double* values) const {

@@ -20,6 +20,7 @@ the scenario's own, naming the field.
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ import numpy as np
 from . import _core
 from .compile import SlotMap, compile_scenario
 from .derived import add_derived_columns, check_formulas, window_constants
-from .errors import ScenarioError
+from .errors import LoadWarning, ScenarioError
+from .offered_load import overload_warnings
 from .scenario import Scenario
 from .scenario.clock import UNIT_HOURS
 from .scenario.patching import split_path
@@ -103,6 +105,18 @@ class CompiledScenario:
         self._variants: dict[str, VariantModel] = {}
         self._bindings: dict[tuple[tuple[str, ...], tuple[str, ...]], _Binding | None] = {}
         self._batches: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+        self._warned: set[str] = set()
+
+    def warn_overload(self, variants: Sequence[str]) -> None:
+        """Warn (:class:`LoadWarning`, once per variant) of each resource
+        offered a load of 1 or more (:mod:`carepath.offered_load`)."""
+        for name in variants:
+            if name in self._warned:
+                continue
+            self._warned.add(name)
+            where = "" if name == "baseline" else f"variants.{name}: "
+            for message in overload_warnings(self.variant(name).scenario):
+                warnings.warn(where + message, LoadWarning, stacklevel=3)
 
     def variant(self, name: str) -> VariantModel:
         """Variant ``name`` compiled (once)."""

@@ -1,14 +1,19 @@
 """The ``carepath`` command line.
 
-Exit codes: 0 success; 2 bad scenario or option (one message on stderr naming
-the field); 1 the engine stopped the run; 3 (``check``) a target not met; 4
-(``sweep gather``) points missing; 130 interrupted by Ctrl-C.
+Exit codes: 0 success; 1 the engine stopped the run; 2 bad scenario, option,
+file or folder, or a missing optional extra (one message on stderr naming the
+field); 3 (``check``) a target not met; 4 (``sweep gather``) points missing;
+5 a file could not be read or written (disk full, permission denied); 70 an
+internal error (a bug: please report it); 130 interrupted by Ctrl-C.  Every
+failure is one line on stderr, never a traceback (``CAREPATH_DEBUG=1`` shows
+the traceback of an internal error).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,8 +30,8 @@ if TYPE_CHECKING:
     from .results import Results
     from .scenario import Scenario
 
-EXIT_OK, EXIT_ENGINE, EXIT_USAGE, EXIT_TARGETS, EXIT_INCOMPLETE = 0, 1, 2, 3, 4
-EXIT_INTERRUPTED = 130
+EXIT_OK, EXIT_ENGINE, EXIT_USAGE, EXIT_TARGETS, EXIT_INCOMPLETE, EXIT_IO = 0, 1, 2, 3, 4, 5
+EXIT_BUG, EXIT_INTERRUPTED = 70, 130
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -36,7 +41,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "with common random numbers and report waits, utilisation and outcomes with "
         "95% confidence intervals.",
         epilog="Exit codes: 0 success, 1 the engine stopped the run, 2 bad scenario or "
-        "option, 3 a target not met (check), 4 points missing (sweep gather), 130 "
+        "option or file or a missing extra, 3 a target not met (check), 4 points missing "
+        "(sweep gather), 5 a file could not be read or written, 70 an internal error, 130 "
         "interrupted (Ctrl-C).",
     )
     parser.add_argument("--version", action="version", version=f"carepath {__version__}")
@@ -197,6 +203,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "target", nargs="+", metavar="SWEEP.yaml | status DIR | gather DIR | array SWEEP.yaml"
     )
     sweep.add_argument("--shard", metavar="K/N", help="run only shard K (from 0) of N")
+    sweep.add_argument(
+        "--restart",
+        action="store_true",
+        help="delete what --out holds first (a damaged manifest, another sweep) and start over",
+    )
     sweep.add_argument("--tasks", type=int, metavar="N", help="array: how many tasks (shards)")
     sweep.add_argument("--scheduler", choices=("slurm", "pbs"), help="array: the batch system")
     sweep.add_argument("--out", metavar="DIR", help="the sweep's folder (required to run)")
@@ -476,6 +487,7 @@ def _sweep(args: argparse.Namespace) -> int:
         progress=not args.quiet and sys.stderr.isatty() and args.executor != "mpi",
         cluster=cluster,
         shard=args.shard,
+        restart=args.restart,
     )
     what = (
         f"shard {args.shard} of {len(result.points)} points"
@@ -584,10 +596,17 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _warn(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
+    print(f"carepath: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``carepath`` command; returns the exit code."""
+    import warnings
+
     parser = _build_parser()
     args = parser.parse_args(argv)
+    warnings.showwarning = _warn  # one line each, not the source line that raised it
     try:
         if args.command == "run":
             return _run(args)
@@ -619,8 +638,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CarepathError as err:  # a folder that holds another sweep, ...
         print(f"carepath: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except ImportError as err:  # an optional extra not installed; the message says which
+        print(f"carepath: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("carepath: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. piped into head
         return EXIT_OK
+    except OSError as err:
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"carepath: error: {where}{err.strerror or err}", file=sys.stderr)
+        return EXIT_IO
+    except Exception as err:
+        if os.environ.get("CAREPATH_DEBUG"):
+            raise
+        print(
+            f"carepath: internal error: {type(err).__name__}: {err} (a bug: please report it "
+            "with the command; CAREPATH_DEBUG=1 shows where)",
+            file=sys.stderr,
+        )
+        return EXIT_BUG

@@ -36,3 +36,13 @@ class SimulationError(CarepathError):
 
 class FolderError(CarepathError, ValueError):
     """An output folder holds something else (another sweep), or is not one."""
+
+
+class LoadWarning(UserWarning):
+    """A resource is offered more work than it can serve (arrival rate x mean
+    service / capacity >= 1): its queue will grow without bound."""
+
+
+class FolderWarning(UserWarning):
+    """Something in a sweep folder was set aside (a damaged part, whose
+    points are run again)."""

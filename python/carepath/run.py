@@ -89,12 +89,19 @@ def run(
     Results
         Per-replication metrics of every variant run.
 
+    Warns
+    -----
+    LoadWarning
+        For each resource offered more work than it can serve (arrival rate
+        x mean service / capacity >= 1), where the scenario tells.
+
     Raises
     ------
     ScenarioError
         If the scenario or an option is invalid.
     SimulationError
-        If the engine stops the run (a patient looping without time passing).
+        If the engine stops the run (a patient looping without time passing,
+        more than ``limits.max_in_system`` patients in the system).
     KeyboardInterrupt
         On Ctrl-C, within a fraction of a second; nothing is returned.
     """
@@ -127,6 +134,7 @@ def run(
                 "variants", f"no variant '{name}' (have: {', '.join(sc.variant_names)})"
             )
     runs = list(dict.fromkeys(names))
+    plan.warn_overload(runs)
     if any(plan.variant(name).detailed for name in runs):
         if changes:
             plan, changes = compiled(sc.with_changes(changes)), {}

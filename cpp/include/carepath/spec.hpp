@@ -171,6 +171,10 @@ struct ModelSpec {
     // A patient that takes this many steps without simulated time passing is
     // stuck in a loop; the run stops with an error naming the step.
     std::int64_t max_steps_without_time = 100000;
+    // At most this many patients in the system at once (a runaway model's
+    // memory is bounded); past it the run stops with an error naming the step
+    // where they pile up.
+    std::int64_t max_in_system = 2000000;
 };
 
 }  // namespace carepath

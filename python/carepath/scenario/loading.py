@@ -77,10 +77,60 @@ def copy_builtin(scenario_id: str, dest: str | os.PathLike[str], overwrite: bool
     return path
 
 
+# A scenario is a few hundred nodes; a YAML alias bomb (anchors nesting
+# anchors) is billions once expanded, and everything that walks the result
+# (validation, a report of the inputs) would expand it.
+MAX_NODES = 1_000_000
+MAX_BYTES = 10_000_000
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes in the document once every alias is expanded (each shared node
+    counted as often as it is used), stopping past MAX_NODES."""
+    sizes: dict[int, int] = {}
+    order, todo = [], [root]
+    while todo:  # children before parents, each node once
+        node = todo.pop()
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = -1
+        order.append(node)
+        if isinstance(node, yaml.MappingNode):
+            todo += [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            todo += node.value
+    for node in reversed(order):
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(sizes[id(c)] for c in children))
+    return sizes[id(root)]
+
+
 def parse_yaml(text: str, source: str) -> Any:
-    """Parse YAML text, turning syntax errors into a ScenarioError naming the line."""
+    """Parse YAML text, turning syntax errors into a ScenarioError naming the
+    line, and refusing a document that is too large once its aliases are
+    expanded."""
+    if len(text) > MAX_BYTES:
+        raise ScenarioError(
+            source, f"is {len(text):,} characters; a scenario is at most {MAX_BYTES:,}"
+        )
+    loader = _StrictLoader(text)
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_NODES:
+            raise ScenarioError(
+                source,
+                f"expands to more than {MAX_NODES:,} values through its aliases (&anchor, "
+                "*alias): refused, as an alias bomb would be",
+            )
+        return loader.construct_document(node)
+    except RecursionError:
+        raise ScenarioError(source, "is nested too deeply to be a scenario") from None
     except ScenarioError as err:
         raise ScenarioError(source, err.problem) from None
     except yaml.MarkedYAMLError as err:
@@ -89,6 +139,8 @@ def parse_yaml(text: str, source: str) -> Any:
         raise ScenarioError(source, f"malformed YAML: {where}{err.problem}") from None
     except yaml.YAMLError as err:
         raise ScenarioError(source, f"malformed YAML: {err}") from None
+    finally:
+        loader.dispose()
 
 
 def load(source: str | os.PathLike[str] | dict[str, Any] | Scenario) -> Scenario:
@@ -125,9 +177,19 @@ def load(source: str | os.PathLike[str] | dict[str, Any] | Scenario) -> Scenario
                 f"(built-in scenarios: {', '.join(builtin_ids())})",
             )
         try:
+            if path.stat().st_size > MAX_BYTES:
+                raise ScenarioError(
+                    "", f"'{text_source}' is {path.stat().st_size:,} bytes: not a scenario file"
+                )
             text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise ScenarioError("", f"cannot read '{text_source}': {err}") from None
+        except UnicodeDecodeError as err:
+            raise ScenarioError(
+                "",
+                f"'{text_source}' is not UTF-8 text (byte {err.object[err.start]:#04x} at "
+                f"offset {err.start}): is it a scenario file?",
+            ) from None
+        except OSError as err:
+            raise ScenarioError("", f"cannot read '{text_source}': {err.strerror or err}") from None
     else:
         if text_source not in builtin_ids():
             raise ScenarioError(

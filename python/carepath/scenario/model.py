@@ -205,6 +205,16 @@ _DURATION = {
 }
 
 
+class Limits(BaseModel):
+    """Bounds that stop a runaway model before it takes the machine: at most
+    ``max_in_system`` patients in the system at once in a replication (about
+    400 bytes each, with their events and queue places: the default bounds a
+    replication to under 1 GB, times the threads running at once)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    max_in_system: Annotated[Count, Field(ge=1, le=10**9)] = 2_000_000
+
+
 class Scenario(BaseModel):
     """A validated scenario: baseline plus named variants.
 
@@ -232,6 +242,7 @@ class Scenario(BaseModel):
     arrivals: Annotated[list[Arrival], Field(min_length=1)]
     pathway: Annotated[dict[Name, Step], Field(min_length=1)]
     results: ResultOptions = ResultOptions()
+    limits: Limits = Limits()
     economics: Economics = Economics()
     psa: dict[str, NumberOrDistribution] = Field(default_factory=dict)
     targets: list[Target] = Field(default_factory=list)

@@ -3,6 +3,7 @@ numbers, on a laptop or a cluster, resumable from its folder."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ def sweep(
     progress: bool = False,
     cluster: dict[str, Any] | None = None,
     shard: tuple[int, int] | str | None = None,
+    restart: bool = False,
 ) -> SweepResult:
     """Run a scenario at many parameter points.
 
@@ -134,6 +136,8 @@ def sweep(
         where the other shards, started anywhere and in any order, write
         theirs (:mod:`carepath.sweep.shards`); ``carepath sweep gather``
         then checks and joins them.
+    restart
+        Delete what ``out`` holds first (a damaged manifest, another sweep).
     progress
         A progress bar of points on stderr.
 
@@ -168,48 +172,57 @@ def sweep(
         from mpi4py import MPI
 
         comm = MPI.COMM_WORLD
-    store = None
-    if out is not None:
-        store = SweepStore(out)
-        manifest = {
-            "carepath": __version__,
-            "scenario": job.scenario,
-            "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
-            "design": design,
-            "n": n,
-            "seed": seed,
-            "replications": replications,
-            "variants": variants,
-            "points": len(points),
-        }
-        manifest["fingerprint"] = fingerprint(manifest)
-        if comm is None or comm.Get_rank() == 0:
-            store.open(manifest)
-        if comm is not None:
-            comm.Barrier()  # every rank sees the manifest and the same finished points
-        done = store.done()
-        if shard is not None:
-            record = start_record(store, shard, len(ids))
-        ids = [k for k in ids if k not in done]
-    chunks = make_chunks(job, ids, [rows[k] for k in ids], worker_count(executor, workers))
-    frames: list[pd.DataFrame] | None = None if store else []
-    bar = None
-    if progress:
-        from tqdm import tqdm
+    # held: the folder's lock, released however the sweep ends
+    with contextlib.ExitStack() as held:
+        store = None
+        if out is not None:
+            store = SweepStore(out)
+            manifest = {
+                "carepath": __version__,
+                "scenario": job.scenario,
+                "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()},
+                "design": design,
+                "n": n,
+                "seed": seed,
+                "replications": replications,
+                "variants": variants,
+                "points": len(points),
+            }
+            manifest["fingerprint"] = fingerprint(manifest)
+            if shard is None and comm is None:  # shards and ranks share the folder by design
+                held.enter_context(store.lock())
+            if comm is None or comm.Get_rank() == 0:
+                if restart:
+                    store.restart()
+                store.open(manifest)
+                store.done(verify=True)  # sets damaged parts aside: their points run again
+            if comm is not None:
+                comm.Barrier()  # every rank sees the manifest and the same finished points
+            done = store.done()
+            if shard is not None:
+                record = start_record(store, shard, len(ids))
+            ids = [k for k in ids if k not in done]
+        chunks = make_chunks(job, ids, [rows[k] for k in ids], worker_count(executor, workers))
+        frames: list[pd.DataFrame] | None = None if store else []
+        bar = None
+        if progress:
+            from tqdm import tqdm
 
-        bar = tqdm(total=len(points), initial=len(points) - len(ids), unit="point", desc=sc.name)
-    try:
-        plan = compiled(sc)
-        for done_points, frame in run_chunks(chunks, executor, workers, address, cluster, plan):
-            if store is not None:
-                store.write(done_points, frame)
-            else:
-                frames.append(frame)  # type: ignore[union-attr]
+            bar = tqdm(
+                total=len(points), initial=len(points) - len(ids), unit="point", desc=sc.name
+            )
+        try:
+            plan = compiled(sc)
+            for done_points, frame in run_chunks(chunks, executor, workers, address, cluster, plan):
+                if store is not None:
+                    store.write(done_points, frame)
+                else:
+                    frames.append(frame)  # type: ignore[union-attr]
+                if bar is not None:
+                    bar.update(len(done_points))
+        finally:
             if bar is not None:
-                bar.update(len(done_points))
-    finally:
-        if bar is not None:
-            bar.close()
+                bar.close()
     if shard is not None:
         record.finished = time.time()
         write_record(store, record)  # type: ignore[arg-type]

@@ -165,7 +165,7 @@ def gather(folder: str | os.PathLike[str], out: str | os.PathLike[str] | None = 
     store = SweepStore(folder)
     manifest = store.manifest()
     points = points_of(manifest)
-    done = store.done()
+    done = store.done(verify=True)
     missing = [p for p in range(len(points)) if p not in done]
     if missing:
         runs = runs_per_point(manifest)

@@ -17,12 +17,16 @@ import hashlib
 import json
 import os
 import socket
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
-from ..errors import FolderError
+from ..errors import FolderError, FolderWarning
 from ..io import atomic_path
 
 MANIFEST = "manifest.json"
@@ -101,7 +105,53 @@ class SweepStore:
         path = self.folder / MANIFEST
         if not path.exists():
             raise FolderError(f"{self.folder} is not a sweep folder (no {MANIFEST})")
-        return json.loads(path.read_text())
+        try:
+            manifest = json.loads(path.read_text())
+            manifest["fingerprint"]
+        except (ValueError, KeyError, TypeError) as err:
+            raise FolderError(
+                f"{path} is damaged ({type(err).__name__}: {err}); run the sweep again with "
+                "--restart (restart=True) to start the folder over: its parts are deleted"
+            ) from None
+        return manifest  # type: ignore[no-any-return]
+
+    def restart(self) -> None:
+        """Delete the sweep in the folder: manifest, parts, shard records."""
+        for sub in (self.parts, self.shards):
+            if sub.exists():
+                for path in sub.iterdir():
+                    path.unlink(missing_ok=True)
+        (self.folder / MANIFEST).unlink(missing_ok=True)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the folder for one whole (unsharded) sweep: a second one
+        started into it meanwhile is refused; a lock left by a killed process
+        on this host is taken over."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / "lock"
+        me = writer_tag()
+        for _ in range(2):
+            try:
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = path.read_text().strip() if path.exists() else ""
+                where, _, pid = holder.rpartition("-")
+                if where == me.rsplit("-", 1)[0] and pid.isdigit() and not _alive(int(pid)):
+                    path.unlink(missing_ok=True)  # its sweep was killed
+                    continue
+                raise FolderError(
+                    f"another carepath sweep ({holder or 'unknown'}) is writing {self.folder}; "
+                    "wait for it (running this again then finishes at once), or split the "
+                    "sweep into shards (--shard K/N), which share a folder"
+                ) from None
+            with os.fdopen(fd, "w") as fh:
+                fh.write(me)
+            break
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
 
     def part(self, points: list[int]) -> Path:
         """The part holding ``points`` (consecutive ids)."""
@@ -122,13 +172,45 @@ class SweepStore:
                 out.append((path, range(int(ids[0]), int(ids[0]) + 1)))
         return sorted(out, key=lambda part: part[1].start)
 
-    def done(self) -> set[int]:
-        return {p for _, ids in self._finished() for p in ids}
+    def done(self, verify: bool = False) -> set[int]:
+        """The points written.  With ``verify``, a part that cannot be read
+        (truncated, not Parquet) is set aside as ``NAME.damaged`` with a
+        warning, and its points count as not done: they are run again."""
+        points: set[int] = set()
+        for path, ids in self._finished():
+            if verify:
+                try:
+                    pq.read_metadata(path)
+                except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
+                    with suppress(FileNotFoundError):  # another shard set it aside first
+                        path.replace(path.with_name(path.name + ".damaged"))
+                    warnings.warn(
+                        f"{path} is damaged ({err}); its points will be run again",
+                        FolderWarning,
+                        stacklevel=2,
+                    )
+                    continue
+            points.update(ids)
+        return points
 
     def write(self, points: list[int], frame: pd.DataFrame) -> None:
         with atomic_path(self.part(points), tag=writer_tag()) as tmp:
             frame.to_parquet(tmp, index=False)
 
     def read(self) -> pd.DataFrame:
-        """Every finished point, in point order."""
-        return pd.concat([pd.read_parquet(path) for path, _ in self._finished()], ignore_index=True)
+        """Every finished point, in point order.
+
+        Raises
+        ------
+        FolderError
+            If a part cannot be read: running the sweep again recomputes it.
+        """
+        frames = []
+        for path, _ in self._finished():
+            try:
+                frames.append(pd.read_parquet(path))
+            except (OSError, ValueError) as err:
+                raise FolderError(
+                    f"{path} is damaged ({err}); run the sweep again to recompute its points"
+                ) from None
+        return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,346 @@
+"""Hardening: runaway models stop with a message, oversized or damaged input is
+refused in one line, no CLI command ends in a traceback (disk full, a file
+where a folder should be, a missing extra), sweep folders heal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import carepath as cp
+from carepath.cli import main
+from carepath.errors import FolderError, LoadWarning, SimulationError
+from carepath.sweep.store import SweepStore
+
+RUNAWAY = {
+    "name": "runaway",
+    "horizon": 200,
+    "resources": {"clinician": {"capacity": 1}},
+    "arrivals": [{"name": "walk_in", "rate": 45000, "start": "see"}],
+    "pathway": {
+        "see": {
+            "seize": "clinician",
+            "service": {"dist": "exponential", "mean": 0.25},
+            "then": "done",
+        },
+        "done": {"exit": "treated"},
+    },
+    "limits": {"max_in_system": 5000},
+}
+
+
+def test_a_runaway_model_is_warned_of_then_stopped_naming_the_step():
+    with (
+        pytest.warns(LoadWarning, match=r"resources\.clinician: offered load 1.12e\+04"),
+        pytest.raises(SimulationError) as info,
+    ):
+        cp.run(RUNAWAY, replications=1)
+    message = str(info.value)
+    assert "more than 5000 patients in the system" in message
+    assert "at step 'see'" in message and "limits.max_in_system" in message
+
+
+def test_a_runaway_model_from_the_cli_is_one_line_and_exit_1(tmp_path):
+    path = tmp_path / "runaway.yaml"
+    path.write_text(yaml.safe_dump(RUNAWAY))
+    proc = cli(["run", str(path), "-n", "2"])
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0].startswith("carepath: warning: resources.clinician: offered load")
+    assert lines[1].startswith("carepath: simulation stopped: more than 5000 patients")
+    assert len(lines) == 2
+
+
+def test_a_stable_model_is_not_warned():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LoadWarning)
+        cp.run("mm5", replications=1, horizon=3000)  # load 0.9
+
+
+def cli(
+    args: list[str],
+    *,
+    fsize: int | None = None,
+    hide: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """The carepath command in a fresh process: with a file-size limit (a full
+    disk), or with modules hidden (a missing extra)."""
+    code = "import sys\n"
+    code += "".join(f"sys.modules[{m!r}] = None\n" for m in hide)
+    code += "from carepath.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+
+    def limit() -> None:
+        if fsize is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limit,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def bomb(path: Path) -> None:
+    lines = [
+        "name: bomb",
+        "horizon: 10",
+        "source:",
+        '  a: &a ["x","x","x","x","x","x","x","x","x"]',
+    ]
+    prev = "a"
+    for name in "bcdefgh":
+        lines.append(f"  {name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+        prev = name
+    path.write_text("\n".join(lines) + "\n")
+
+
+BAD_INPUT = {
+    "alias bomb": (bomb, "expands to more than 1,000,000 values"),
+    "binary": (lambda p: p.write_bytes(bytes(range(256)) * 4), "is not UTF-8 text"),
+    "latin-1": (lambda p: p.write_bytes("name: caf\xe9\n".encode("latin-1")), "is not UTF-8"),
+    "a list": (lambda p: p.write_text("- 1\n- 2\n"), "must be a mapping"),
+    "deep": (lambda p: p.write_text("[" * 50000 + "]" * 50000), "nested too deeply"),
+    "huge": (lambda p: p.write_text("# " + "x" * 11_000_000), "not a scenario file"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD_INPUT))
+def test_bad_scenario_files_are_refused_in_one_line(tmp_path, kind, capsys):
+    make, message = BAD_INPUT[kind]
+    path = tmp_path / "bad.yaml"
+    make(path)
+    for command in (
+        ["scenarios", "validate", str(path)],
+        ["run", str(path)],
+        ["report", str(path), "--out", str(tmp_path / "r.html")],
+    ):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1
+
+
+def sweep_file(folder: Path) -> Path:
+    path = folder / "sweep.yaml"
+    path.write_text(
+        "scenario: mm5\nparams:\n  arrivals[0].rate: [4.0, 4.2]\nreplications: 1\n"
+        "variants: [baseline]\n"
+    )
+    return path
+
+
+def failures(tmp: Path) -> list[tuple[str, list[str], dict, int, str]]:
+    """(what, args, provocation, exit code, text in the message) for every
+    subcommand: a file where a folder should be, a full disk (a file-size
+    limit), a missing extra, a missing or damaged input."""
+    blocker = tmp / "a-file"
+    blocker.write_text("x")
+    sweep = sweep_file(tmp)
+    damaged = tmp / "damaged"
+    damaged.mkdir()
+    (damaged / "manifest.json").write_text('{"carepath": ')
+    small = {"fsize": 3000}
+    return [
+        (
+            "run --out under a file",
+            ["run", "mm5", "-n", "1", "--horizon", "3000", "--out", str(blocker / "x.parquet")],
+            {},
+            5,
+            "not a folder",
+        ),
+        (
+            "run --out, disk full",
+            ["run", "mm5", "-n", "1", "--horizon", "3000", "--out", str(tmp / "big.parquet")],
+            small,
+            5,
+            "File too large",
+        ),
+        (
+            "plot --out under a file",
+            ["plot", "mm5", "-n", "1", "--horizon", "3000", "--out", str(blocker / "figs")],
+            {},
+            5,
+            "not a folder",
+        ),
+        (
+            "plot without matplotlib",
+            ["plot", "mm5", "-n", "1", "--horizon", "3000", "--out", str(tmp / "figs")],
+            {"hide": ("matplotlib", "matplotlib.figure")},
+            2,
+            "matplotlib",
+        ),
+        (
+            "report, disk full",
+            ["report", "mm5", "-n", "1", "--horizon", "3000", "--out", str(tmp / "r.html")],
+            small,
+            5,
+            "File too large",
+        ),
+        (
+            "check --junit-xml under a file",
+            ["check", "mm5", "-n", "1", "--junit-xml", str(blocker / "j.xml")],
+            {},
+            5,
+            "not a folder",
+        ),
+        (
+            "sweep --out under a file",
+            ["sweep", str(sweep), "--out", str(blocker / "s"), "--executor", "serial"],
+            {},
+            5,
+            "a-file",
+        ),
+        (
+            "sweep, disk full",
+            ["sweep", str(sweep), "--out", str(tmp / "full"), "--executor", "serial"],
+            small,
+            5,
+            "File too large",
+        ),
+        (
+            "sweep --executor dask without dask",
+            ["sweep", str(sweep), "--out", str(tmp / "d"), "--executor", "dask"],
+            {"hide": ("dask", "dask.distributed")},
+            2,
+            "pip install 'carepath[dask]'",
+        ),
+        ("sweep status of a damaged folder", ["sweep", "status", str(damaged)], {}, 2, "--restart"),
+        (
+            "sweep of a damaged folder",
+            ["sweep", str(sweep), "--out", str(damaged), "--executor", "serial"],
+            {},
+            2,
+            "is damaged",
+        ),
+        (
+            "sweep gather of no folder",
+            ["sweep", "gather", str(tmp / "nothing")],
+            {},
+            2,
+            "not a sweep folder",
+        ),
+        (
+            "sweep array without sbatch",
+            [
+                "sweep",
+                "array",
+                str(sweep),
+                "--out",
+                str(tmp / "a"),
+                "--tasks",
+                "2",
+                "--scheduler",
+                "slurm",
+            ],
+            {"env": {"PATH": "/nonexistent"}},
+            5,
+            "sbatch not found",
+        ),
+        ("calibrate, no file", ["calibrate", str(tmp / "none.yaml")], {}, 5, "none.yaml"),
+        (
+            "scenarios copy under a file",
+            ["scenarios", "copy", "mm5", str(blocker / "x.yaml")],
+            {},
+            5,
+            "not a folder",
+        ),
+        (
+            "scenarios validate, no file",
+            ["scenarios", "validate", str(tmp / "none.yaml")],
+            {},
+            2,
+            "does not exist",
+        ),
+    ]
+
+
+def test_no_cli_command_ends_in_a_traceback(tmp_path):
+    for what, args, provocation, code, text in failures(tmp_path):
+        proc = cli(args, **provocation)
+        assert "Traceback" not in proc.stderr, (what, proc.stderr[-2000:])
+        lines = [x for x in proc.stderr.splitlines() if not x.startswith("carepath: warning")]
+        assert len(lines) == 1, (what, proc.stderr)
+        assert proc.returncode == code, (what, proc.returncode, proc.stderr)
+        assert text in lines[0], (what, lines[0])
+
+
+def test_a_damaged_part_is_set_aside_and_recomputed(tmp_path):
+    sc = cp.load("mm5").with_changes({"horizon": 2600, "warmup": 200})
+    params = {"arrivals[0].rate": [3.6, 3.8, 4.0, 4.2]}
+    out = tmp_path / "s"
+    whole = cp.sweep(sc, params, replications=2, executor="serial", out=out).results
+    part = sorted((out / "parts").glob("*.parquet"))[1]
+    part.write_bytes(part.read_bytes()[:100])  # truncated
+    with pytest.raises(FolderError, match="run the sweep again"):
+        SweepStore(out).read()
+    with pytest.warns(UserWarning, match="is damaged"):
+        healed = cp.sweep(sc, params, replications=2, executor="serial", out=out)
+    assert (part.parent / (part.name + ".damaged")).exists()
+    pd.testing.assert_frame_equal(healed.results, whole, check_exact=True)
+
+
+def test_a_damaged_manifest_needs_restart(tmp_path):
+    sc = cp.load("mm5").with_changes({"horizon": 2600, "warmup": 200})
+    params = {"arrivals[0].rate": [3.6, 3.8]}
+    out = tmp_path / "s"
+    whole = cp.sweep(sc, params, replications=2, executor="serial", out=out).results
+    (out / "manifest.json").write_text("{")
+    with pytest.raises(FolderError, match="restart"):
+        cp.sweep(sc, params, replications=2, executor="serial", out=out)
+    again = cp.sweep(sc, params, replications=2, executor="serial", out=out, restart=True)
+    pd.testing.assert_frame_equal(again.results, whole, check_exact=True)
+
+
+def test_a_second_sweep_into_a_busy_folder_is_refused(tmp_path, capsys):
+    spec = tmp_path / "slow.yaml"
+    (tmp_path / "mm5.yaml").write_text(
+        yaml.safe_dump(
+            cp.load("mm5")
+            .with_changes({"horizon": 200000})
+            .model_dump(mode="json", exclude_none=True)
+        )
+    )
+    spec.write_text(
+        "scenario: mm5.yaml\nparams:\n  arrivals[0].rate: [4.0, 4.1, 4.2, 4.3]\n"
+        "replications: 2\nvariants: [baseline]\n"
+    )
+    out = tmp_path / "out"
+    first = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "carepath",
+            "sweep",
+            str(spec),
+            "--out",
+            str(out),
+            "--executor",
+            "serial",
+            "--workers",
+            "1",
+            "--quiet",
+        ]
+    )
+    try:
+        deadline = time.time() + 60
+        while not (out / "lock").exists() and time.time() < deadline:
+            time.sleep(0.02)
+        assert first.poll() is None, "the first sweep ended before the second started"
+        assert main(["sweep", str(spec), "--out", str(out), "--executor", "serial"]) == 2
+        assert "another carepath sweep" in capsys.readouterr().err
+    finally:
+        assert first.wait(timeout=300) == 0
+    assert main(["sweep", str(spec), "--out", str(out), "--executor", "serial"]) == 0
