@@ -39,6 +39,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _memory_mb() -> int:
+    """The node's memory for jobs that ask for some (dask-jobqueue's do)."""
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return max(1024, pages // 2**20 - 1024)
+
+
 def _config(folder: Path) -> str:
     host = socket.gethostname()
     return f"""\
@@ -65,7 +71,7 @@ ReturnToService=2
 MpiDefault=none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
-NodeName={host} CPUs={os.cpu_count() or 1} State=UNKNOWN
+NodeName={host} CPUs={os.cpu_count() or 1} RealMemory={_memory_mb()} State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 """
 

@@ -55,8 +55,34 @@ def test_a_runaway_model_from_the_cli_is_one_line_and_exit_1(tmp_path):
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert lines[0].startswith("carepath: warning: resources.clinician: offered load")
+    assert "nobody leaves its queue" in lines[0]
     assert lines[1].startswith("carepath: simulation stopped: more than 5000 patients")
     assert len(lines) == 2
+
+
+def test_a_profile_whose_peak_dwarfs_its_rate_stops_instead_of_spinning():
+    """Thinning makes a candidate at the peak rate for each arrival kept; a peak
+    a billion times the usual rate would spin for hours without an event."""
+    data = {
+        "name": "spiky",
+        "horizon": 24,
+        "arrivals": [
+            {
+                "name": "calls",
+                "start": "done",
+                "profile": {"hourly": [1.0] * 24, "season": [1.0, 1e9]},
+            }
+        ],
+        "pathway": {"done": {"exit": "out"}},
+    }
+    with pytest.raises(SimulationError, match=r"arrivals\.calls\.profile: its peak rate"):
+        cp.run(data, replications=1)
+
+
+def test_an_event_budget_stops_a_long_run():
+    sc = cp.load("mm5").with_changes({"limits": {"max_events": 10000}})
+    with pytest.raises(SimulationError, match="more than 10000 events in a replication"):
+        cp.run(sc, replications=1)
 
 
 def test_a_stable_model_is_not_warned():
@@ -344,3 +370,152 @@ def test_a_second_sweep_into_a_busy_folder_is_refused(tmp_path, capsys):
     finally:
         assert first.wait(timeout=300) == 0
     assert main(["sweep", str(spec), "--out", str(out), "--executor", "serial"]) == 0
+
+
+# -- faults injected: a Dask worker killed, a SLURM worker job cancelled ------------
+
+SHORT = cp.load("mm5").with_changes({"horizon": 30000, "warmup": 200})
+PARAMS = {"arrivals[0].rate": [3.5, 3.6, 3.7, 3.8, 3.9, 4.0, 4.1, 4.2, 4.3, 4.4, 4.45, 4.5]}
+
+
+@pytest.fixture(scope="module")
+def serial_short():
+    return cp.sweep(SHORT, PARAMS, replications=3, seed=5, executor="serial").results
+
+
+def test_a_dask_worker_killed_mid_sweep_changes_nothing(tmp_path, serial_short):
+    """A scheduler and two workers as separate processes; one worker is killed
+    with SIGKILL once parts are written: its chunks run on the other, and the
+    result is the serial sweep's, bit for bit."""
+    import json
+    import signal
+    import threading
+
+    pytest.importorskip("dask.distributed")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    scheduler_file = tmp_path / "scheduler.json"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+    scheduler = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_scheduler",
+            "--port",
+            "0",
+            "--dashboard-address",
+            ":0",
+            "--scheduler-file",
+            str(scheduler_file),
+        ],
+        **quiet,
+    )
+    workers = []
+    try:
+        deadline = time.time() + 60
+        while not scheduler_file.exists() and time.time() < deadline:
+            time.sleep(0.1)
+        address = json.loads(scheduler_file.read_text())["address"]
+        workers = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "distributed.cli.dask_worker",
+                    address,
+                    "--nthreads",
+                    "1",
+                    "--no-nanny",
+                    "--dashboard-address",
+                    ":0",
+                ],
+                **quiet,
+            )
+            for _ in range(2)
+        ]
+        out = tmp_path / "out"
+        outcome: dict[str, object] = {}
+
+        def sweep() -> None:
+            try:
+                outcome["result"] = cp.sweep(
+                    SHORT, PARAMS, replications=3, seed=5, executor="dask", address=address, out=out
+                )
+            except BaseException as err:  # reported below
+                outcome["error"] = err
+
+        thread = threading.Thread(target=sweep)
+        thread.start()
+        while thread.is_alive() and not list((out / "parts").glob("*.parquet")):
+            time.sleep(0.01)
+        assert thread.is_alive(), "the sweep finished before a worker could be killed"
+        workers[0].send_signal(signal.SIGKILL)
+        thread.join(timeout=300)
+        assert "error" not in outcome, outcome.get("error")
+        pd.testing.assert_frame_equal(outcome["result"].results, serial_short, check_exact=True)
+    finally:
+        for proc in (*workers, scheduler):
+            proc.kill()
+            proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def slurm(tmp_path_factory):
+    from slurm_cluster import single_node_slurm, why_not
+
+    reason = why_not()
+    if reason:
+        pytest.skip(reason)
+    pytest.importorskip("dask_jobqueue")
+    with single_node_slurm(tmp_path_factory.mktemp("slurm")) as env:
+        yield env
+
+
+def test_the_slurm_executor_runs_on_a_real_slurm(slurm, monkeypatch, serial_short):
+    monkeypatch.setenv("SLURM_CONF", slurm["SLURM_CONF"])
+    cluster = {"jobs": 1, "cores": 1, "memory": "1GB", "walltime": "00:10:00"}
+    res = cp.sweep(SHORT, PARAMS, replications=3, seed=5, executor="slurm", cluster=cluster)
+    pd.testing.assert_frame_equal(res.results, serial_short, check_exact=True)
+
+
+def test_a_slurm_worker_job_cancelled_mid_sweep_then_resumed(slurm, tmp_path, serial_short):
+    out = tmp_path / "out"
+    script = (
+        "import carepath as cp\n"
+        f"sc = cp.load('mm5').with_changes({{'horizon': 30000, 'warmup': 200}})\n"
+        f"cp.sweep(sc, {PARAMS!r}, replications=3, seed=5, executor='slurm', out={str(out)!r},"
+        " cluster={'jobs': 1, 'cores': 1, 'memory': '1GB', 'walltime': '00:10:00'})\n"
+    )
+    driver = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=slurm,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 180
+        while time.time() < deadline and not list((out / "parts").glob("*.parquet")):
+            if driver.poll() is not None:
+                pytest.fail("the sweep ended before its worker job could be cancelled")
+            time.sleep(0.02)
+        jobs = subprocess.run(
+            ["squeue", "-h", "-o", "%i"], env=slurm, capture_output=True, text=True
+        ).stdout.split()
+        assert jobs, "no worker job to cancel"
+        subprocess.run(["scancel", *jobs], env=slurm, check=True)
+        try:  # with its only worker gone the driver cannot finish: stop it
+            driver.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            driver.kill()
+            driver.wait(timeout=30)
+    finally:
+        if driver.poll() is None:
+            driver.kill()
+    assert 0 < 12 - status_remaining(out) < 12
+    resumed = cp.sweep(SHORT, PARAMS, replications=3, seed=5, executor="serial", out=out)
+    pd.testing.assert_frame_equal(resumed.results, serial_short, check_exact=True)
+
+
+def status_remaining(out: Path) -> int:
+    from carepath.sweep import status
+
+    return int(status(out)["remaining"])

@@ -85,6 +85,7 @@ def scenarios(draw):
     }
 
 
+@pytest.mark.filterwarnings("ignore::carepath.errors.LoadWarning")  # overloaded ones too
 @settings(max_examples=40)
 @given(scenarios(), st.integers(0, 2**64 - 1))
 def test_random_valid_scenarios_behave(data, seed):

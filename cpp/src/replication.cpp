@@ -92,7 +92,10 @@ public:
                         break;
                 }
             }
-            if ((++events & 0x3FFu) == 0 && stop.load(std::memory_order_relaxed)) return false;
+            if ((++events & 0x3FFu) == 0) {
+                if (stop.load(std::memory_order_relaxed)) return false;
+                if (spec_.max_events > 0 && events > spec_.max_events) too_many_events(events);
+            }
         }
         if (spec_.economics) close_accounts();
         RowSink sink{row};
@@ -261,9 +264,10 @@ private:
                 // Thinning (Lewis & Shedler 1979): candidates at the peak
                 // rate, each kept with probability rate(t) / peak.
                 const double peak = m_.peak_rate[source];
-                for (;;) {
+                for (std::uint64_t rejected = 0;; ++rejected) {
                     t += exponential(source, peak);
                     if (t > end_) return;
+                    if (rejected == kMaxRejections) thinning_runs_away(src);
                     double rate = src.hourly[static_cast<std::size_t>(clock_.hour(t))] *
                                   src.weekday[static_cast<std::size_t>(clock_.weekday(t))];
                     if (!src.season.empty())
@@ -346,6 +350,29 @@ private:
             when + ", " + std::to_string(at[most]) + " of them at step '" + spec_.steps[most].name +
             "': check the arrival rates against the capacities, or raise limits.max_in_system if "
             "the model really holds that many");
+    }
+
+    // Thinning costs a candidate at the peak rate for each arrival kept: a
+    // profile whose peak is millions of times its usual rate would spin here
+    // for hours without an event (a legitimate one rejects thousands in a row).
+    static constexpr std::uint64_t kMaxRejections = 10000000;
+
+    [[gnu::noinline, noreturn]] void thinning_runs_away(const SourceSpec& src) const {
+        char when[64];
+        std::snprintf(when, sizeof when, "%.6g", now_);
+        throw std::runtime_error(
+            "arrivals." + src.name + ".profile: its peak rate is so far above its rate at time " +
+            when + " that " + std::to_string(kMaxRejections) +
+            " candidate arrivals in a row were rejected: check the profile's multipliers");
+    }
+
+    [[gnu::noinline, noreturn]] void too_many_events(std::uint64_t events) const {
+        char when[64];
+        std::snprintf(when, sizeof when, "%.6g", now_);
+        throw std::runtime_error("more than " + std::to_string(spec_.max_events) +
+                                 " events in a replication (" + std::to_string(events) +
+                                 " by time " + when +
+                                 "): raise limits.max_events if the model really needs them");
     }
 
     std::uint32_t classify(const double* values) const {

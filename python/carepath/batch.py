@@ -31,7 +31,7 @@ import numpy as np
 from . import _core
 from .compile import SlotMap, compile_scenario
 from .derived import add_derived_columns, check_formulas, window_constants
-from .errors import LoadWarning, ScenarioError
+from .errors import LoadWarning, ScenarioError, SimulationError
 from .offered_load import overload_warnings
 from .scenario import Scenario
 from .scenario.clock import UNIT_HOURS
@@ -141,6 +141,9 @@ class CompiledScenario:
             raise in_variant(ScenarioError("", str(err)), name) from None
         except ScenarioError as err:
             raise in_variant(err, name) from None
+        except RuntimeError as err:  # the first arrivals, made to name the metrics, ran away
+            where = "" if name == "baseline" else f" (variant {name})"
+            raise SimulationError(f"{err}{where}") from None
         constants = window(variant)
         try:
             check_formulas(variant.results.derived, metric_names, constants)

@@ -199,6 +199,7 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
     spec.warmup = float(sc.warmup)
     spec.follow_up = float(sc.follow_up)
     spec.max_in_system = sc.limits.max_in_system
+    spec.max_events = sc.limits.max_events or 0
     if sc.results.event_log is not None:
         spec.event_log_cap = sc.results.event_log.max_events
     if sc.results.series is not None:

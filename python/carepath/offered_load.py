@@ -115,11 +115,17 @@ def offered_loads(sc: Scenario) -> dict[str, float]:
 
 
 def overload_warnings(sc: Scenario) -> list[str]:
-    """A one-line warning for each resource offered a load of 1 or more."""
+    """A one-line warning for each resource offered a load of 1 or more whose
+    queue nobody leaves (no patience, no ``max_queue`` at its steps)."""
+    bounded = {
+        step.seize
+        for step in sc.pathway.values()
+        if step.seize is not None and (step.patience is not None or step.max_queue is not None)
+    }
     return [
         f"resources.{name}: offered load {load:.3g} (arrival rate x mean service / capacity) "
-        "is 1 or more: its queue grows without bound unless patients leave it; check the "
+        "is 1 or more and nobody leaves its queue: it grows without bound; check the "
         "arrival rates, service times and capacity"
         for name, load in offered_loads(sc).items()
-        if load >= 1
+        if load >= 1 and name not in bounded
     ]

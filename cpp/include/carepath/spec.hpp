@@ -175,6 +175,8 @@ struct ModelSpec {
     // memory is bounded); past it the run stops with an error naming the step
     // where they pile up.
     std::int64_t max_in_system = 2000000;
+    // At most this many events a replication (checked every 1,024); 0 = no limit.
+    std::uint64_t max_events = 0;
 };
 
 }  // namespace carepath

@@ -15,7 +15,10 @@ from .clock import (
     time_of_day_hours,
     to_days,
 )
-from .types import MAX_CAPACITY, Count, Name
+from .types import Count, Name
+
+MAX_HORIZON_DAYS = 3650  # ten years ahead: more is a typo, and the engine counts days in 32 bits
+MAX_SLOTS_A_DAY = 10_000  # a slot every nine seconds: more is a typo (and gigabytes of slots)
 
 
 class SlotGroup(BaseModel):
@@ -31,7 +34,7 @@ class SlotGroup(BaseModel):
     type: Name = "standard"
     start: TimeOfDay = "09:00"
     end: TimeOfDay | None = None
-    count: Annotated[Count, Field(ge=1, le=MAX_CAPACITY)] | None = None
+    count: Annotated[Count, Field(ge=1, le=MAX_SLOTS_A_DAY)] | None = None
     length: Duration | None = None
 
     @model_validator(mode="after")
@@ -49,6 +52,11 @@ class SlotGroup(BaseModel):
                 raise ValueError("write 'length' with its unit, e.g. '10 minutes'")
             if not hours > 0:
                 raise ValueError("length must be > 0")
+            session = time_of_day_hours(self.end) - time_of_day_hours(self.start)
+            if session / hours > MAX_SLOTS_A_DAY:
+                raise ValueError(
+                    f"length {self.length} makes more than {MAX_SLOTS_A_DAY:,} slots a day"
+                )
         return self
 
     def times_of_day(self) -> list[float]:
@@ -93,8 +101,10 @@ class Book(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Book:
         for value in [self.horizon, *(t.horizon for t in self.types.values())]:
-            if not to_days(value) >= 0:
-                raise ValueError(f"a booking horizon must be >= 0 days, got {value!r}")
+            if not 0 <= to_days(value) <= MAX_HORIZON_DAYS:
+                raise ValueError(
+                    f"a booking horizon must be 0 to {MAX_HORIZON_DAYS} days, got {value!r}"
+                )
         names = self.type_names()
         for name in self.types:
             if name not in names:

@@ -209,10 +209,12 @@ class Limits(BaseModel):
     """Bounds that stop a runaway model before it takes the machine: at most
     ``max_in_system`` patients in the system at once in a replication (about
     400 bytes each, with their events and queue places: the default bounds a
-    replication to under 1 GB, times the threads running at once)."""
+    replication to under 1 GB, times the threads running at once), and, if
+    given, at most ``max_events`` events a replication (a bound on time)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     max_in_system: Annotated[Count, Field(ge=1, le=10**9)] = 2_000_000
+    max_events: Annotated[Count, Field(ge=1, lt=2**63)] | None = None
 
 
 class Scenario(BaseModel):
