@@ -387,51 +387,13 @@ def test_a_dask_worker_killed_mid_sweep_changes_nothing(tmp_path, serial_short):
     """A scheduler and two workers as separate processes; one worker is killed
     with SIGKILL once parts are written: its chunks run on the other, and the
     result is the serial sweep's, bit for bit."""
-    import json
     import signal
     import threading
 
     pytest.importorskip("dask.distributed")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    scheduler_file = tmp_path / "scheduler.json"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
-    scheduler = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "distributed.cli.dask_scheduler",
-            "--port",
-            "0",
-            "--dashboard-address",
-            ":0",
-            "--scheduler-file",
-            str(scheduler_file),
-        ],
-        **quiet,
-    )
-    workers = []
-    try:
-        deadline = time.time() + 60
-        while not scheduler_file.exists() and time.time() < deadline:
-            time.sleep(0.1)
-        address = json.loads(scheduler_file.read_text())["address"]
-        workers = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "distributed.cli.dask_worker",
-                    address,
-                    "--nthreads",
-                    "1",
-                    "--no-nanny",
-                    "--dashboard-address",
-                    ":0",
-                ],
-                **quiet,
-            )
-            for _ in range(2)
-        ]
+    from dask_processes import scheduler_and_workers
+
+    with scheduler_and_workers(tmp_path, workers=2, extra=("--no-nanny",)) as (address, workers):
         out = tmp_path / "out"
         outcome: dict[str, object] = {}
 
@@ -450,12 +412,8 @@ def test_a_dask_worker_killed_mid_sweep_changes_nothing(tmp_path, serial_short):
         assert thread.is_alive(), "the sweep finished before a worker could be killed"
         workers[0].send_signal(signal.SIGKILL)
         thread.join(timeout=300)
-        assert "error" not in outcome, outcome.get("error")
-        pd.testing.assert_frame_equal(outcome["result"].results, serial_short, check_exact=True)
-    finally:
-        for proc in (*workers, scheduler):
-            proc.kill()
-            proc.wait(timeout=30)
+    assert "error" not in outcome, outcome.get("error")
+    pd.testing.assert_frame_equal(outcome["result"].results, serial_short, check_exact=True)
 
 
 @pytest.fixture(scope="module")

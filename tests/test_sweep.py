@@ -91,58 +91,13 @@ def test_dask_local_cluster_gives_the_same_numbers(serial):
 def test_dask_scheduler_process_and_worker_joined_by_address(tmp_path, serial):
     """A real scheduler and a worker, each a separate process, as on a cluster."""
     pytest.importorskip("dask.distributed")
-    scheduler_file = tmp_path / "scheduler.json"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    scheduler = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "distributed.cli.dask_scheduler",
-            "--port",
-            "0",
-            "--dashboard-address",
-            ":0",
-            "--scheduler-file",
-            str(scheduler_file),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    worker = None
-    try:
-        deadline = time.time() + 60
-        while not scheduler_file.exists() and time.time() < deadline:
-            time.sleep(0.2)
-        import json
+    from dask_processes import scheduler_and_workers
 
-        address = json.loads(scheduler_file.read_text())["address"]
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "distributed.cli.dask_worker",
-                address,
-                "--nworkers",
-                "1",
-                "--nthreads",
-                "1",
-                "--dashboard-address",
-                ":0",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    with scheduler_and_workers(tmp_path, workers=1) as (address, _):
         out = cp.sweep(
             SHORT, PARAMS, replications=3, seed=9, executor="dask", address=address
         ).results
-        pd.testing.assert_frame_equal(out, serial, check_exact=True)
-    finally:
-        for proc in (worker, scheduler):
-            if proc is not None:
-                proc.terminate()
-                proc.wait(timeout=30)
+    pd.testing.assert_frame_equal(out, serial, check_exact=True)
 
 
 def test_a_killed_sweep_resumes_to_the_same_result(tmp_path, serial):
