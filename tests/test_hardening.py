@@ -428,8 +428,9 @@ def slurm(tmp_path_factory):
         yield env
 
 
-def test_the_slurm_executor_runs_on_a_real_slurm(slurm, monkeypatch, serial_short):
+def test_the_slurm_executor_runs_on_a_real_slurm(slurm, monkeypatch, tmp_path, serial_short):
     monkeypatch.setenv("SLURM_CONF", slurm["SLURM_CONF"])
+    monkeypatch.chdir(tmp_path)  # the worker jobs write slurm-<id>.out here
     cluster = {"jobs": 1, "cores": 1, "memory": "1GB", "walltime": "00:10:00"}
     res = cp.sweep(SHORT, PARAMS, replications=3, seed=5, executor="slurm", cluster=cluster)
     pd.testing.assert_frame_equal(res.results, serial_short, check_exact=True)
@@ -445,6 +446,7 @@ def test_a_slurm_worker_job_cancelled_mid_sweep_then_resumed(slurm, tmp_path, se
     )
     driver = subprocess.Popen(
         [sys.executable, "-c", script],
+        cwd=tmp_path,  # the worker job writes slurm-<id>.out here
         env=slurm,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
