@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from .scenario import Scenario
-from .scenario.clock import HOURS_PER_WEEK, WEEKDAYS, time_of_day_hours
+from .scenario.clock import HOURS_PER_WEEK, time_of_day_hours
 from .scenario.distributions import Empirical
 
 
@@ -52,7 +52,7 @@ def _mean_capacity(resource: object) -> float:
     for shift in shifts:
         begin, end = time_of_day_hours(shift.start), time_of_day_hours(shift.end)
         length = end - begin if end > begin else end + 24 - begin
-        hours += shift.capacity * length * len([d for d in shift.days if d in WEEKDAYS])
+        hours += shift.capacity * length * len(shift.days)  # validated, duplicates removed
     return hours / HOURS_PER_WEEK
 
 
