@@ -128,6 +128,8 @@ void register_spec(py::module_& m) {
         .def_readwrite("economics", &ModelSpec::economics)
         .def_readwrite("series_bin", &ModelSpec::series_bin)
         .def_readwrite("event_log_cap", &ModelSpec::event_log_cap)
+        .def_readwrite("distribution_top", &ModelSpec::distribution_top)
+        .def_readwrite("audit_interval", &ModelSpec::audit_interval)
         .def_readwrite("discount_costs", &ModelSpec::discount_costs)
         .def_readwrite("discount_qalys", &ModelSpec::discount_qalys)
         .def_readwrite("cost_categories", &ModelSpec::cost_categories)

@@ -49,6 +49,15 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         if (bins > 1e6) invalid("results.series.bin", "makes more than a million bins; use a wider bin");
         n_bins = static_cast<std::size_t>(bins);
     }
+    if (spec.distribution_top > 10000)
+        invalid("results.distributions.max_level", "must be <= 10000, got " + std::to_string(spec.distribution_top));
+    if (!std::isfinite(spec.audit_interval) || spec.audit_interval < 0)
+        invalid("results.distributions.audit", "must be >= 0");
+    if (spec.audit_interval > 0) {
+        if (spec.distribution_top == 0) invalid("results.distributions.audit", "needs results.distributions");
+        if ((spec.horizon - spec.warmup) / spec.audit_interval > 1e9)
+            invalid("results.distributions.audit", "makes more than a billion audits; use a longer interval");
+    }
     for (double rate : {spec.discount_costs, spec.discount_qalys})
         if (!std::isfinite(rate) || rate < 0 || rate >= 1) invalid("economics.discount", "rates must be in [0, 1)");
     const std::size_t n_categories = spec.cost_categories.size();

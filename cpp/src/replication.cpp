@@ -136,7 +136,24 @@ public:
                 if (m_.occupancy_index[i] >= 0)
                     out([&] { return "occupancy." + spec_.steps[i].name + ".mean"; },
                         ws_.occupancy[static_cast<std::size_t>(m_.occupancy_index[i])].mean(h));
+            if (spec_.distribution_top == 0) continue;
+            for (std::size_t r = 0; r < ws_.resources.size(); ++r)
+                emit_levels(out, "busy." + spec_.resources[r].name, ws_.resources[r].busy_levels());
+            for (std::size_t i = 0; i < spec_.steps.size(); ++i)
+                if (m_.occupancy_index[i] >= 0)
+                    emit_levels(out, "occupancy." + spec_.steps[i].name,
+                                ws_.occupancy[static_cast<std::size_t>(m_.occupancy_index[i])]);
         }
+    }
+
+    template <class Sink>
+    void emit_levels(Sink& out, const std::string& prefix, TimeWeighted& level) {
+        const std::size_t top = level.top();
+        for (std::size_t k = 0; k <= top; ++k)
+            out([&] { return prefix + ".share_" + std::to_string(k); }, level.level_share(k));
+        if (spec_.audit_interval > 0.0)
+            for (std::size_t k = 0; k <= top; ++k)
+                out([&] { return prefix + ".audit_" + std::to_string(k); }, level.audit_share(k));
     }
 
     void reset() {
@@ -177,6 +194,11 @@ public:
             ws_.in_system.use_bins(spec_.series_bin, m_.n_bins);
             for (auto& r : ws_.resources) r.use_bins(spec_.series_bin, m_.n_bins);
             for (auto& level : ws_.occupancy) level.use_bins(spec_.series_bin, m_.n_bins);
+        }
+        if (spec_.distribution_top > 0) {
+            const auto top = static_cast<std::size_t>(spec_.distribution_top);
+            for (auto& r : ws_.resources) r.use_levels(top, spec_.audit_interval);
+            for (auto& level : ws_.occupancy) level.use_levels(top, spec_.audit_interval);
         }
         ws_.arrived.assign(spec_.sources.size(), 0);
         ws_.observed_arrivals.assign(spec_.sources.size(), 0);

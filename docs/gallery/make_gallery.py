@@ -36,6 +36,10 @@ def main() -> None:
         "discharge-to-assess-capacity-curve",
     )
 
+    stroke = cp.run("stroke-capacity")
+    save(stroke.plot.occupancy("asu_beds"), "stroke-capacity-asu-occupancy")
+    save(stroke.plot.p_delay("asu_beds"), "stroke-capacity-asu-p-delay")
+
     echo = cp.run("hf-diagnosis")
     save(echo.plot.waits("echo_other"), "hf-diagnosis-echo-waits")
 

@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 # target_table, economics, plots and notebook add their accessors to Results
 # (targets, economics, plot, _repr_html_) as they are imported.
-from . import notebook, plots, target_table  # noqa: F401
+from . import bed_planning, notebook, plots, target_table  # noqa: F401
 from .economics import PSAResults, psa
 from .errors import CarepathError, ScenarioError, SimulationError
 from .results import Results

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from .bed_planning import p_delay_columns, p_delay_names
 from .compile import SlotMap, compile_scenario
 from .derived import add_derived_columns, check_formulas, window_constants
 from .errors import LoadWarning, ScenarioError, SimulationError
@@ -68,6 +69,24 @@ class VariantModel:
     @property
     def formulas(self) -> dict[str, str]:
         return self.scenario.results.derived
+
+    @property
+    def derived_names(self) -> list[str]:
+        """The metrics computed from the engine's: probabilities of delay
+        (``results.distributions.p_delay``), then ``results.derived``."""
+        return [*p_delay_names(self.scenario), *self.formulas]
+
+    def derive(
+        self, metrics: dict[str, np.ndarray], constants: dict[str, Any], n: int
+    ) -> dict[str, np.ndarray]:
+        """The derived metrics of ``n`` rows of engine ``metrics``."""
+        out = p_delay_columns(self.scenario, metrics)
+        if self.formulas:
+            try:
+                out.update(add_derived_columns(metrics, self.formulas, constants, n))
+            except ScenarioError as err:
+                raise in_variant(err, self.name) from None
+        return out
 
     @property
     def detailed(self) -> bool:
@@ -298,21 +317,14 @@ class CompiledScenario:
         n_variants = len(binding.slots) if binding is not None else 0
         for m, model in enumerate(models):
             rows = order[bounds[m] : bounds[m + 1]]
-            if len(rows) == 0 or not model.formulas:
+            if len(rows) == 0 or not model.derived_names:
                 continue
             bound = binding.constants[m] if m < n_variants else {}  # type: ignore[union-attr]
             constants: dict[str, Any] = dict(model.constants)
             for name, j in bound.items():
                 constants[name] = unit_values[rows // replications, j]
-            try:
-                derived = add_derived_columns(
-                    {c: table[rows, index[c]] for c in model.metric_names},
-                    model.formulas,
-                    constants,
-                    len(rows),
-                )
-            except ScenarioError as err:
-                raise in_variant(err, model.name) from None
+            metrics = {c: table[rows, index[c]] for c in model.metric_names}
+            derived = model.derive(metrics, constants, len(rows))
             for name, col in derived.items():
                 table[rows, index[name]] = col
 
@@ -409,7 +421,7 @@ def _union_columns(models: list[VariantModel]) -> list[str]:
     columns: dict[str, None] = {}
     for model in models:
         columns.update(dict.fromkeys(model.metric_names))
-        columns.update(dict.fromkeys(model.formulas))
+        columns.update(dict.fromkeys(model.derived_names))
     return list(columns)
 
 

@@ -204,6 +204,10 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
         spec.event_log_cap = sc.results.event_log.max_events
     if sc.results.series is not None:
         spec.series_bin = to_time_units(sc.results.series.bin, sc.time_unit)
+    if sc.results.distributions is not None:
+        spec.distribution_top = sc.results.distributions.max_level
+        if sc.results.distributions.audit is not None:
+            spec.audit_interval = to_time_units(sc.results.distributions.audit, sc.time_unit)
     spec.economics = has_economics(sc)
     spec.discount_costs = sc.economics.discount_rate
     rate = sc.economics.qaly_discount_rate

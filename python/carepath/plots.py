@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .bed_planning import p_delay_table
 from .economics import PSAResults
 from .results import Results
 from .target_table import ratio_interval
@@ -156,10 +157,71 @@ class RunPlots:
         ax.set_title(f"{variant} against {baseline}")
         return fig
 
+    def occupancy(self, name: str, audit: bool = False) -> Figure:
+        """The occupancy distribution of a resource or an occupancy step (bars:
+        share at each level, one set per variant) with its cumulative share
+        (lines, right axis), as in Monks et al. (2016), figure 1."""
+        dist = self._res.occupancy_distribution(name, audit=audit)
+        fig, ax = _figure()
+        cdf_ax = ax.twinx()
+        variants = self._res.variants
+        width = 0.8 / len(variants)
+        for i, (variant, rows) in enumerate(dist.groupby("variant", sort=False)):
+            x = rows["level"].to_numpy()
+            ax.bar(x + (i - (len(variants) - 1) / 2) * width, rows["share"], width, label=variant)
+            cdf_ax.step(x, rows["cdf"], where="mid", lw=1.2, color=f"C{i}")
+        last = dist.loc[dist["cdf"] < 0.9999, "level"].max()
+        ax.set_xlim(-0.5, (last if np.isfinite(last) else dist["level"].max()) + 1.5)
+        cdf_ax.set_ylim(0, 1.02)
+        cdf_ax.set_ylabel("cumulative share")
+        ax.set_xlabel("occupancy (patients or busy servers)")
+        ax.set_ylabel("share of audits" if audit else "share of time")
+        ax.set_title(f"Occupancy of {name}")
+        ax.legend(loc="upper left")
+        return fig
+
+    def p_delay(self, name: str, beds: Sequence[int] | None = None, audit: bool = False) -> Figure:
+        """The probability of delay against the number of beds, one line per
+        variant with 95% CIs, as in Monks et al. (2016), figure 3.  Default
+        beds: every count where some variant's P(delay) is between 0.001 and
+        0.999."""
+        if beds is None:
+            dist = self._res.occupancy_distribution(name, audit=audit)
+            beds = range(int(dist["level"].max()))
+            table = self._res.p_delay(name, beds, audit=audit)
+            keep = table.groupby("beds")["p_delay"].agg(lambda p: ((p > 1e-3) & (p < 0.999)).any())
+            table = table[table["beds"].isin(keep[keep].index)]
+        else:
+            table = self._res.p_delay(name, beds, audit=audit)
+        fig, ax = _figure()
+        for variant, rows in table.groupby("variant", sort=False):
+            mean = rows["p_delay"].to_numpy()
+            err = np.vstack([mean - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - mean])
+            ax.errorbar(
+                rows["beds"],
+                mean,
+                yerr=np.nan_to_num(err),
+                marker="o",
+                ms=3,
+                capsize=2,
+                label=variant,
+            )
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("beds")
+        ax.set_ylabel("probability of delay")
+        ax.set_title(f"Probability that an admission finds {name} full")
+        ax.grid(alpha=0.3)
+        ax.legend()
+        return fig
+
 
 def figures(res: Results) -> Iterator[tuple[str, Figure]]:
     """The standard figures of a run, each with a file name: a forest plot per
-    variant, the waits at each seize and book step, and each time series."""
+    variant, the waits at each seize and book step, the occupancy and
+    probability of delay of each ``results.distributions.p_delay`` name, and
+    each time series."""
     plots = res.plot
     for variant in res.variants[1:]:
         yield f"forest-{variant}", plots.forest(variant, res.variants[0])
@@ -174,6 +236,9 @@ def figures(res: Results) -> Iterator[tuple[str, Figure]]:
         ):
             step = metric[len("appointment_wait.") : -len(".mean")]
             yield f"appointment-waits-{step}", plots.appointment_waits(step)
+    for name in dict.fromkeys(p_delay_table(res)["name"]):
+        yield f"occupancy-{name}", plots.occupancy(name)
+        yield f"p-delay-{name}", plots.p_delay(name)
     names = next(iter(res.series.values())).names if res.series else []
     for name in names:
         if not name.startswith("capacity."):  # the shifts, known in advance
@@ -244,7 +309,7 @@ Results.register("plot")(
     property(
         RunPlots,
         doc="Plots of this run (matplotlib figures): ``waits``, ``appointment_waits``, "
-        "``over_time``, ``by_hour_and_weekday``, ``forest``.",
+        "``over_time``, ``by_hour_and_weekday``, ``forest``, ``occupancy``, ``p_delay``.",
     )
 )
 PSAResults.plot = property(  # type: ignore[attr-defined]

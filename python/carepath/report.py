@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .bed_planning import LEVEL_METRIC, p_delay_table
 from .io import atomic_path
 
 if TYPE_CHECKING:
@@ -111,8 +112,20 @@ def report_html(res: Results, sc: Scenario, figures: bool = True) -> str:
                 f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{_png(fig)}">'
                 f"<figcaption>{html.escape(name)}</figcaption></figure>"
             )
+    delay = p_delay_table(res)
+    if not delay.empty:
+        delay["95% CI"] = [
+            f"[{_fmt(a)}, {_fmt(b)}]" for a, b in zip(delay["ci_low"], delay["ci_high"])
+        ]
+        parts += [
+            "<h2>Probability of delay by bed count</h2>",
+            "<p>The chance that an admission finds every bed full, from the occupancy "
+            "distribution of a run with unconstrained beds, and 1 in n patients delayed.</p>",
+            _table(delay[["name", "beds", "variant", "p_delay", "95% CI", "one_in_n"]]),
+        ]
     summary = res.summary()
     summary = summary[~summary["metric"].str.contains(r"\[|\.h\d\d$", regex=True)]
+    summary = summary[~summary["metric"].str.match(LEVEL_METRIC)]
     parts += [
         "<h2>Every metric</h2>",
         _table(summary[["variant", "metric", "mean", "ci_low", "ci_high", "n"]]),

@@ -11,7 +11,6 @@ import pandas as pd
 
 from . import _core
 from .batch import CompiledScenario, compiled, in_variant
-from .derived import add_derived_columns
 from .errors import ScenarioError, SimulationError
 from .event_log import event_log_frame
 from .results import Results
@@ -41,7 +40,7 @@ def check_outputs(sc: Scenario) -> None:
         model = plan.variant(name)
         mine = [t for t in sc.targets if t.variant == name]
         try:
-            check_metrics(mine, [*model.metric_names, *model.formulas])
+            check_metrics(mine, [*model.metric_names, *model.derived_names])
         except ScenarioError as err:
             raise in_variant(err, name) from None
 
@@ -219,10 +218,7 @@ def _run_detailed(
             if "event_log" in out:
                 logs.append(event_log_frame(out["event_log"], variant, name))
             metrics = dict(zip(out["metric_names"], out["values"].T))
-            try:
-                derived = add_derived_columns(metrics, model.formulas, model.constants, reps)
-            except ScenarioError as err:
-                raise in_variant(err, name) from None
+            derived = model.derive(metrics, model.constants, reps)
             tables.append({**metrics, **derived})
     finally:
         if bar:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .bed_planning import LEVEL_METRIC, p_delay_table
 from .results import Results
 
 
@@ -34,7 +35,30 @@ def summary_frame(res: Results) -> pd.DataFrame:
         ]
     )
     table = cells.pivot(index="metric", columns="variant", values="value")
-    return table.reindex(index=res.metrics, columns=res.variants)
+    return table.reindex(index=shown_metrics(res), columns=res.variants)
+
+
+def shown_metrics(res: Results) -> list[str]:
+    """The metrics a table of every metric shows: not the level-by-level
+    occupancy shares (``occupancy_distribution`` gives them)."""
+    return [m for m in res.metrics if not LEVEL_METRIC.match(m)]
+
+
+def p_delay_text(res: Results) -> str:
+    """P(delay) and "1 in n delayed" by bed count and variant, or ""."""
+    table = p_delay_table(res)
+    if table.empty:
+        return ""
+    out = ["Probability an admission finds every bed full (95% CI), and 1 in n delayed"]
+    for name, rows in table.groupby("name", sort=False):
+        cells = rows.assign(
+            value=[
+                f"{_with_ci(m, lo, hi)}  1 in {fmt(1 / m) if m > 0 else '-'}"
+                for m, lo, hi in zip(rows["p_delay"], rows["ci_low"], rows["ci_high"])
+            ]
+        ).pivot(index="beds", columns="variant", values="value")
+        out += ["", f"{name}:", cells.reindex(columns=res.variants).to_string()]
+    return "\n".join(out)
 
 
 def summary_title(res: Results) -> str:
@@ -47,8 +71,12 @@ def summary_title(res: Results) -> str:
 def metric_tables(res: Results) -> str:
     """Every metric per variant (mean and CI), then each variant's paired difference."""
     out = [summary_title(res), summary_frame(res).to_string()]
+    delay = p_delay_text(res)
+    if delay:
+        out += ["", delay]
     for variant in res.variants[1:]:
         cmp = res.compare(res.variants[0], variant)
+        cmp = cmp[~cmp["metric"].str.match(LEVEL_METRIC)]
         shown = pd.DataFrame(
             {
                 "metric": cmp["metric"],

@@ -79,6 +79,9 @@ public:
         queue_level_.use_bins(width, n);
         capacity_level_.use_bins(width, n);
     }
+    // Busy servers: time at each level and audits (after reset).
+    void use_levels(std::size_t top, double audit) { busy_level_.use_levels(top, audit); }
+    TimeWeighted& busy_levels() { return busy_level_; }
     double capacity_in_bin(std::size_t k) { return capacity_level_.bin_mean(k); }
     double busy_in_bin(std::size_t k) { return busy_level_.bin_mean(k); }
     double queue_in_bin(std::size_t k) { return queue_level_.bin_mean(k); }

@@ -149,6 +149,12 @@ struct ModelSpec {
     // names of the cost categories; off unless a cost or utility is used.
     // Time series (`results.series`): bin width in time units; 0 = none.
     double series_bin = 0.0;
+    // Occupancy distributions (`results.distributions`): the share of the
+    // window at each level 0..distribution_top of every resource's busy
+    // servers and every occupancy step; 0 = none.  With audit_interval > 0,
+    // also the level seen every audit_interval from the warm-up's end.
+    std::uint64_t distribution_top = 0;
+    double audit_interval = 0.0;
     // Event log (`results.event_log`): at most this many events a replication; 0 = none.
     std::uint64_t event_log_cap = 0;
     bool economics = false;

@@ -1,5 +1,6 @@
 #pragma once
 // Streaming, memory-bounded statistics for one replication.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -9,6 +10,9 @@ namespace carepath {
 // Integral of a piecewise-constant level over the observation window
 // [warmup, horizon]; mean() is the time average.  With bins, the integral is
 // also kept per bin of a fixed width from the warm-up's end (a time series).
+// With levels, the time spent at each level 0..top (the top pooling every
+// level above it), and optionally the level seen at audits every `audit`
+// time units from the warm-up's end: O(1) per change of level.
 class TimeWeighted {
 public:
     void reset(double warmup, double horizon) {
@@ -19,6 +23,29 @@ public:
         area_ = 0.0;
         bin_width_ = 0.0;
         bins_.clear();
+        time_at_.clear();
+        audits_.clear();
+        audit_ = 0.0;
+        n_audits_ = 0;
+    }
+    void use_levels(std::size_t top, double audit) {
+        time_at_.assign(top + 1, 0.0);
+        audit_ = audit;
+        audits_.assign(audit > 0.0 ? top + 1 : 0, 0.0);
+        n_audits_ = 0;
+        next_audit_ = warmup_;
+    }
+    std::size_t top() const { return time_at_.empty() ? 0 : time_at_.size() - 1; }
+    // Share of the window spent at level k (k = top: at top or above).
+    double level_share(std::size_t k) {
+        accumulate(horizon_);
+        const double span = horizon_ - warmup_;
+        return span > 0 ? time_at_[k] / span : std::nan("");
+    }
+    // Share of the audits that saw level k; NaN without audits.
+    double audit_share(std::size_t k) {
+        accumulate(horizon_);
+        return n_audits_ > 0 ? audits_[k] / static_cast<double>(n_audits_) : std::nan("");
     }
     void use_bins(double width, std::size_t n) {
         bin_width_ = width;
@@ -59,7 +86,22 @@ private:
         }
         area_ += level_ * (now - last_);
         if (bin_width_ > 0.0 && level_ != 0.0) spread(last_, now);
+        if (!time_at_.empty()) tally(last_, now);
         last_ = now;
+    }
+    // An audit at time t sees the level in force over [t, next change), so
+    // the last of several changes at the same instant.
+    [[gnu::noinline]] void tally(double from, double to) {
+        const std::size_t top = time_at_.size() - 1;
+        const std::size_t k = level_ <= 0.0 ? 0 : std::min(static_cast<std::size_t>(level_ + 0.5), top);
+        time_at_[k] += to - from;
+        if (audit_ > 0.0) {
+            while (next_audit_ < to) {
+                audits_[k] += 1.0;
+                ++n_audits_;
+                next_audit_ = warmup_ + static_cast<double>(n_audits_) * audit_;
+            }
+        }
     }
     [[gnu::noinline]] void spread(double from, double to) {
         while (from < to) {
@@ -75,6 +117,9 @@ private:
     double warmup_ = 0, horizon_ = 0, level_ = 0, last_ = 0, area_ = 0;
     double bin_width_ = 0;
     std::vector<double> bins_;
+    std::vector<double> time_at_, audits_;  // per level
+    double audit_ = 0, next_audit_ = 0;
+    std::uint64_t n_audits_ = 0;
 };
 
 // Log-linear histogram of non-negative values (HDR style): exact zeros are

@@ -179,6 +179,7 @@ def _check_results(sc: Scenario) -> None:
                     f"results.{key}[{j}]",
                     _unknown("seize, delay, wait_until or book step", name, countable),
                 )
+    _check_distributions(sc)
     for j, target in enumerate(sc.targets):
         if target.variant not in sc.variant_names:
             raise ScenarioError(
@@ -252,3 +253,25 @@ def _check_zero_time_loops(sc: Scenario) -> None:
             else:
                 state[node] = 2
                 path.pop()
+
+
+def _check_distributions(sc: Scenario) -> None:
+    options = sc.results.distributions
+    if options is None:
+        return
+    if options.audit is not None and not to_time_units(options.audit, sc.time_unit) > 0:
+        raise ScenarioError("results.distributions.audit", f"must be > 0, got {options.audit}")
+    known = [*sc.resources, *sc.results.occupancy]
+    for name, beds in options.p_delay.items():
+        where = f"results.distributions.p_delay.{name}"
+        if name not in known:
+            raise ScenarioError(where, _unknown("resource or occupancy step", name, known))
+        if name in sc.resources and name in sc.results.occupancy:
+            raise ScenarioError(where, "names both a resource and an occupancy step")
+        for j, c in enumerate(beds):
+            if c >= options.max_level:
+                raise ScenarioError(
+                    f"{where}[{j}]",
+                    f"must be < max_level ({options.max_level}), whose share pools every "
+                    f"level above it; got {c}",
+                )

@@ -179,6 +179,23 @@ class EventLogOptions(BaseModel):
     max_events: Annotated[Count, Field(ge=1, le=10**9)] = 1_000_000
 
 
+class DistributionOptions(BaseModel):
+    """Occupancy distributions for bed planning: the share of the window
+    every resource spends at each number of busy servers, and every
+    ``results.occupancy`` step at each number of patients, for levels 0 to
+    ``max_level`` (the last pooling every level above it); with ``audit``,
+    also the level seen at audits that often from the warm-up's end.
+    ``p_delay`` names resources or occupancy steps and the bed counts whose
+    probability of delay becomes a metric, ``p_delay.<name>.<beds>``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    max_level: Annotated[Count, Field(ge=1, le=10000)] = 100
+    audit: Duration | None = None
+    p_delay: dict[str, Annotated[list[Annotated[Count, Field(ge=0)]], Field(min_length=1)]] = Field(
+        default_factory=dict
+    )
+
+
 class ResultOptions(BaseModel):
     """Extra outputs: metrics by patient class, counts over thresholds, counts
     by clock hour at some steps, and derived metrics (formulas over metrics
@@ -193,6 +210,7 @@ class ResultOptions(BaseModel):
     constants: dict[Name, float] = Field(default_factory=dict)
     series: SeriesOptions | None = None
     event_log: EventLogOptions | None = None
+    distributions: DistributionOptions | None = None
 
 
 # horizon, warmup and follow_up: a number of time units, or a duration that
