@@ -1,8 +1,10 @@
-"""Time-varying demand (thinning), timetables, cohorts and backlogs."""
+"""Time-varying demand (profiles, by inversion), timetables, cohorts and backlogs."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from scipy import stats
 
 import carepath as cp
 from pathways import covers, only, scenario, values
@@ -158,3 +160,54 @@ def test_season_multiplies_the_rate_week_by_week():
     whole, after_week_0 = run(0.0), run(168.0)
     assert (values(whole, "arrivals") == values(after_week_0, "arrivals")).all()
     covers(whole, "arrivals", 0.5 * 168 * 6)
+
+
+def _cumulative_rate(hourly, weekday, season, start_hour, horizon):
+    """Breakpoints and the cumulative rate there of a profile (time unit hours):
+    the rate is constant between calendar hours and the weeks of the season."""
+    hours = np.arange(np.ceil(start_hour), start_hour + horizon + 1) - start_hour
+    weeks = np.arange(0, horizon + 168, 168.0)
+    cuts = np.unique(np.concatenate([[0.0], hours[hours > 0], weeks, [horizon]]))
+    cuts = cuts[cuts <= horizon]
+    mid = (cuts[:-1] + cuts[1:]) / 2
+    k = np.floor(mid + start_hour).astype(int)
+    rate = np.asarray(hourly)[k % 24] * np.asarray(weekday)[(k // 24) % 7]
+    if season:
+        rate = rate * np.asarray(season)[(np.floor(mid / 168).astype(int)) % len(season)]
+    return cuts, np.concatenate([[0.0], np.cumsum(rate * np.diff(cuts))])
+
+
+def test_profile_arrivals_rescaled_by_the_cumulative_rate_are_unit_exponential():
+    """Time-rescaling: with Lambda the cumulative rate, Lambda(t_i) - Lambda(t_i-1)
+    are independent unit exponentials for a Poisson process of that rate.  A run
+    starting mid-hour on a Wednesday with a season (so segments also split at
+    week boundaries inside an hour) passes a Kolmogorov-Smirnov test."""
+    season = [1.0, 0.0, 2.5]
+    horizon = 5 * 168.0
+    data = scenario(
+        {"out": {"exit": "done"}},
+        [
+            {
+                "name": "a",
+                "start": "out",
+                "profile": {"hourly": HOURLY, "weekday": WEEKDAY, "season": season},
+            }
+        ],
+        horizon=horizon,
+        start={"day": "wed", "time": "08:30"},
+        replications=20,
+    )
+    data["results"] = {"event_log": {"max_events": 100_000}}
+    res = cp.run(data, seed=3)
+    log = res.event_log[res.event_log["event"] == "arrive"]
+    cuts, cum = _cumulative_rate(HOURLY, WEEKDAY, season, 2 * 24 + 8.5, horizon)
+    gaps = []
+    for _, times in log.groupby("replication")["time"]:
+        rescaled = np.interp(np.sort(times.to_numpy()), cuts, cum)
+        gaps.append(np.diff(np.concatenate([[0.0], rescaled])))
+    gaps = np.concatenate(gaps)
+    assert len(gaps) > 5000
+    assert stats.kstest(gaps, "expon").pvalue > 0.01
+    # and nobody arrives in the season's empty week
+    week = np.floor(log["time"].to_numpy() / 168).astype(int) % 3
+    assert not (week == 1).any()

@@ -110,7 +110,9 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         }
     }
 
-    peak_rate.assign(spec.sources.size(), 0.0);
+    week_rate.assign(spec.sources.size(), {});
+    week_time_per_mass.assign(spec.sources.size(), {});
+    week_run.assign(spec.sources.size(), {});
     for (std::size_t i = 0; i < spec.sources.size(); ++i) {
         const SourceSpec& src = spec.sources[i];
         const std::string where = "arrivals." + src.name;
@@ -137,8 +139,19 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                     if (!std::isfinite(v) || v < 0) invalid(where + ".profile.season", "multipliers must be >= 0");
                     smax = std::max(smax, v);
                 }
-                peak_rate[i] = hmax * wmax * smax;
-                if (!(peak_rate[i] > 0)) invalid(where + ".profile", "some hour must have a rate > 0");
+                if (!(hmax * wmax * smax > 0)) invalid(where + ".profile", "some hour must have a rate > 0");
+                auto& rates = week_rate[i];
+                auto& inverse = week_time_per_mass[i];
+                rates.resize(168);
+                inverse.resize(168);
+                for (std::size_t h = 0; h < 168; ++h) {
+                    rates[h] = src.hourly[h % 24] * src.weekday[h / 24];
+                    inverse[h] = 1.0 / rates[h];
+                }
+                auto& run = week_run[i];
+                run.assign(168, 1);
+                for (std::size_t h = 0; h < 168; ++h)
+                    while (run[h] < 168 && rates[(h + static_cast<std::size_t>(run[h])) % 168] == rates[h]) ++run[h];
                 break;
             }
             case SourceKind::Schedule:

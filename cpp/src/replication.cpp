@@ -203,6 +203,7 @@ public:
         ws_.arrived.assign(spec_.sources.size(), 0);
         ws_.observed_arrivals.assign(spec_.sources.size(), 0);
         ws_.arrival_streams.clear();
+        ws_.cursors.assign(spec_.sources.size(), ProfileCursor{});
         families_.clear();
         for (std::uint32_t s = 0; s < spec_.sources.size(); ++s) {
             ws_.arrival_streams.emplace_back(seed_, replication_, Purpose::Arrivals, s, 0);
@@ -211,6 +212,7 @@ public:
                                  stream_family(seed_, replication_, Purpose::Routing, s),
                                  stream_family(seed_, replication_, Purpose::Patience, s),
                                  stream_family(seed_, replication_, Purpose::Costs, s)});
+            if (spec_.sources[s].kind == SourceKind::Profile) first_segment(s, ws_.cursors[s], 0.0);
             schedule_arrival(s, 0.0);
         }
     }
@@ -282,22 +284,9 @@ private:
             case SourceKind::Poisson:
                 t = from + exponential(source, src.rate);
                 break;
-            case SourceKind::Profile: {
-                // Thinning (Lewis & Shedler 1979): candidates at the peak
-                // rate, each kept with probability rate(t) / peak.
-                const double peak = m_.peak_rate[source];
-                for (std::uint64_t rejected = 0;; ++rejected) {
-                    t += exponential(source, peak);
-                    if (t > end_) return;
-                    if (rejected == kMaxRejections) thinning_runs_away(src);
-                    double rate = src.hourly[static_cast<std::size_t>(clock_.hour(t))] *
-                                  src.weekday[static_cast<std::size_t>(clock_.weekday(t))];
-                    if (!src.season.empty())
-                        rate *= src.season[static_cast<std::size_t>(clock_.weeks_since_start(t)) % src.season.size()];
-                    if (ws_.arrival_streams[source].uniform() * peak < rate) break;
-                }
+            case SourceKind::Profile:
+                t = profile_arrival(source);
                 break;
-            }
             case SourceKind::Schedule:
                 t = occurrence(src.schedule, ws_.arrived[source]);
                 break;
@@ -374,18 +363,68 @@ private:
             "the model really holds that many");
     }
 
-    // Thinning costs a candidate at the peak rate for each arrival kept: a
-    // profile whose peak is millions of times its usual rate would spin here
-    // for hours without an event (a legitimate one rejects thousands in a row).
-    static constexpr std::uint64_t kMaxRejections = 10000000;
+    // The next arrival of a profile source after t, exactly, by inverting its
+    // cumulative rate: a unit-rate exponential is spent across the
+    // piecewise-constant segments (calendar hours, split at the weeks of a
+    // season) until one holds the rest.  The same distribution as thinning,
+    // with one draw an arrival however peaked the profile, and O(1) for each
+    // hour of zero rate.  A cursor keeps the current segment and the rate
+    // mass left in it after the last arrival: a source's arrivals only move
+    // forward, each from the one before.
+    double profile_arrival(std::uint32_t source) {
+        ProfileCursor& c = ws_.cursors[source];
+        double need = ws_.arrival_streams[source].exponential();
+        while (!(need < c.left)) {
+            need -= c.left;
+            if (c.end > end_) return c.end;
+            next_segment(source, c);
+        }
+        c.left -= need;
+        return c.end - c.left * c.time_per_mass;
+    }
 
-    [[gnu::noinline, noreturn]] void thinning_runs_away(const SourceSpec& src) const {
-        char when[64];
-        std::snprintf(when, sizeof when, "%.6g", now_);
-        throw std::runtime_error(
-            "arrivals." + src.name + ".profile: its peak rate is so far above its rate at time " +
-            when + " that " + std::to_string(kMaxRejections) +
-            " candidate arrivals in a row were rejected: check the profile's multipliers");
+    // Puts the cursor on the segment holding t (at the start of a replication).
+    void first_segment(std::uint32_t source, ProfileCursor& c, double t) {
+        const double hours = t * spec_.hours_per_unit + spec_.start_hour_of_week;
+        c.hour = static_cast<std::int64_t>(std::floor(hours)) - 1;  // next_segment moves on one
+        c.hour_of_week = static_cast<int>((c.hour + 168) % 168);
+        c.hour_end = t;
+        c.week = static_cast<std::int64_t>(std::floor(t * spec_.hours_per_unit / 168.0)) - 1;
+        c.week_end = t;
+        c.end = t;
+        next_segment(source, c);
+    }
+
+    // Moves the cursor to the segment that starts where the current one ends:
+    // to the next change of rate, at an hour or a week of the season.
+    void next_segment(std::uint32_t source, ProfileCursor& c) {
+        const double t = c.end;
+        const double start = spec_.start_hour_of_week;
+        // rounding can leave t on the end of the next hour or week: move past it
+        while (!(c.hour_end > t)) {
+            c.hour_end = (static_cast<double>(++c.hour + 1) - start) * units_per_hour_;
+            if (++c.hour_of_week == 168) c.hour_of_week = 0;
+        }
+        const auto h = static_cast<std::size_t>(c.hour_of_week);
+        c.rate = m_.week_rate[source][h];
+        c.time_per_mass = m_.week_time_per_mass[source][h];  // no division an arrival, nor a segment
+        // hours that follow at the same rate (a night, a closed weekend) join the segment
+        if (const int more = m_.week_run[source][h] - 1; more > 0) {
+            c.hour += more;
+            c.hour_of_week += more;
+            if (c.hour_of_week >= 168) c.hour_of_week -= 168;
+            c.hour_end = (static_cast<double>(c.hour + 1) - start) * units_per_hour_;
+        }
+        c.end = c.hour_end;
+        const std::vector<double>& season = spec_.sources[source].season;
+        if (!season.empty()) {
+            while (!(c.week_end > t)) c.week_end = 168.0 * static_cast<double>(++c.week + 1) * units_per_hour_;
+            const double factor = season[static_cast<std::size_t>(c.week) % season.size()];
+            c.rate *= factor;
+            c.time_per_mass /= factor;
+            c.end = std::min(c.end, c.week_end);
+        }
+        c.left = c.rate * (c.end - t);
     }
 
     [[gnu::noinline, noreturn]] void too_many_events(std::uint64_t events) const {
@@ -769,10 +808,13 @@ private:
     template <class Sink>
     void emit_patients(Sink& out, const PatientStats& s, const std::string& cls) {
         auto tally = [&](const std::string& base, const Tally& t, const std::vector<std::string>& labels) {
+            static constexpr double kCentiles[3] = {0.50, 0.90, 0.95};
+            double centile[3];
+            t.histogram.quantiles(kCentiles, centile, 3);
             out([&] { return base + ".mean" + cls; }, t.mean());
-            out([&] { return base + ".p50" + cls; }, t.histogram.quantile(0.50));
-            out([&] { return base + ".p90" + cls; }, t.histogram.quantile(0.90));
-            out([&] { return base + ".p95" + cls; }, t.histogram.quantile(0.95));
+            out([&] { return base + ".p50" + cls; }, centile[0]);
+            out([&] { return base + ".p90" + cls; }, centile[1]);
+            out([&] { return base + ".p95" + cls; }, centile[2]);
             for (std::size_t i = 0; i < t.thresholds.size(); ++i) {
                 out([&] { return base + ".over_" + labels[i] + cls; }, static_cast<double>(t.over[i]));
                 out([&] { return base + ".frac_over_" + labels[i] + cls; }, ratio(t.over[i], t.n));
@@ -948,6 +990,7 @@ private:
     EventLog* log_ = nullptr;
     double now_ = 0.0;
     const double end_ = spec_.horizon + spec_.follow_up;  // the run stops here
+    const double units_per_hour_ = 1.0 / spec_.hours_per_unit;
     std::int64_t first_hour_ = 0;  // clock hours since Monday 00:00 at the warmup's end
 };
 

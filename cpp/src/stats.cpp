@@ -8,24 +8,29 @@
 namespace carepath {
 namespace {
 constexpr int kSub = 1 << LogHistogram::kSubBits;
+constexpr int kBlock = 1 << LogHistogram::kBlockBits;
 }
 
 void LogHistogram::reset() {
-    if (highest_ >= lowest_)
-        std::fill(counts_.begin() + lowest_, counts_.begin() + highest_ + 1, 0u);
+    for (int o = lowest_; o <= highest_; ++o) {
+        if (octaves_[static_cast<std::size_t>(o)] == 0) continue;
+        octaves_[static_cast<std::size_t>(o)] = 0;
+        for (int b = o << (kSubBits - kBlockBits); b < (o + 1) << (kSubBits - kBlockBits); ++b) {
+            if (blocks_[static_cast<std::size_t>(b)] == 0) continue;
+            blocks_[static_cast<std::size_t>(b)] = 0;
+            std::fill_n(counts_.begin() + (b << kBlockBits), kBlock, 0u);
+        }
+    }
     zeros_ = below_ = above_ = total_ = 0;
-    lowest_ = kBins;
+    lowest_ = kOctaves;
     highest_ = -1;
-    min_ = max_ = 0;
+    min_ = std::numeric_limits<double>::infinity();
+    max_ = -min_;
 }
 
 void LogHistogram::add(double x) {
-    if (total_ == 0) {
-        min_ = max_ = x;
-    } else {
-        min_ = std::min(min_, x);
-        max_ = std::max(max_, x);
-    }
+    min_ = std::min(min_, x);
+    max_ = std::max(max_, x);
     ++total_;
     if (!(x > 0.0)) {
         ++zeros_;
@@ -42,11 +47,13 @@ void LogHistogram::add(double x) {
         ++above_;
         return;
     }
-    const int bin = ((exponent - kMinExp) << kSubBits) |
-                    static_cast<int>((bits >> (52 - kSubBits)) & (kSub - 1));
+    const int octave = exponent - kMinExp;
+    const int bin = (octave << kSubBits) | static_cast<int>((bits >> (52 - kSubBits)) & (kSub - 1));
     ++counts_[static_cast<std::size_t>(bin)];
-    lowest_ = std::min(lowest_, bin);
-    highest_ = std::max(highest_, bin);
+    ++blocks_[static_cast<std::size_t>(bin >> kBlockBits)];
+    ++octaves_[static_cast<std::size_t>(octave)];
+    lowest_ = std::min(lowest_, octave);
+    highest_ = std::max(highest_, octave);
 }
 
 double LogHistogram::bin_low(int bin) {
@@ -54,25 +61,46 @@ double LogHistogram::bin_low(int bin) {
     return std::ldexp(1.0 + static_cast<double>(bin & (kSub - 1)) / kSub, exponent);
 }
 
-double LogHistogram::quantile(double q) const {
-    if (total_ == 0) return std::numeric_limits<double>::quiet_NaN();
-    const double target = std::clamp(q, 0.0, 1.0) * static_cast<double>(total_);
-    double cum = static_cast<double>(zeros_);
-    if (target <= cum) return std::max(min_, 0.0);
-    cum += static_cast<double>(below_);
-    if (target <= cum) return std::ldexp(1.0, kMinExp);
-    for (int bin = lowest_; bin <= highest_; ++bin) {
-        const double c = counts_[static_cast<std::size_t>(bin)];
-        if (c == 0) continue;
-        if (target <= cum + c) {
-            const double low = bin_low(bin);
-            const double high = bin_low(bin + 1);
-            const double value = low + (target - cum) / c * (high - low);
-            return std::clamp(value, min_, max_);
-        }
-        cum += c;
+void LogHistogram::quantiles(const double* qs, double* out, std::size_t n) const {
+    std::size_t k = 0;
+    if (total_ == 0) {
+        for (; k < n; ++k) out[k] = std::numeric_limits<double>::quiet_NaN();
+        return;
     }
-    return max_;
+    constexpr std::size_t kMost = 8;
+    double targets[kMost];
+    n = std::min(n, kMost);
+    for (std::size_t i = 0; i < n; ++i) targets[i] = std::clamp(qs[i], 0.0, 1.0) * static_cast<double>(total_);
+    double cum = static_cast<double>(zeros_);
+    for (; k < n && targets[k] <= cum; ++k) out[k] = std::max(min_, 0.0);
+    cum += static_cast<double>(below_);
+    for (; k < n && targets[k] <= cum; ++k) out[k] = std::ldexp(1.0, kMinExp);
+    for (int o = lowest_; o <= highest_ && k < n; ++o) {
+        const double in_octave = octaves_[static_cast<std::size_t>(o)];
+        if (!(targets[k] <= cum + in_octave)) {
+            cum += in_octave;
+            continue;
+        }
+        for (int b = o << (kSubBits - kBlockBits); b < (o + 1) << (kSubBits - kBlockBits); ++b) {
+            const double in_block = blocks_[static_cast<std::size_t>(b)];
+            if (!(targets[k] <= cum + in_block)) {
+                cum += in_block;
+                continue;
+            }
+            for (int bin = b << kBlockBits; bin < (b + 1) << kBlockBits; ++bin) {
+                const double c = counts_[static_cast<std::size_t>(bin)];
+                if (c == 0) continue;
+                for (; k < n && targets[k] <= cum + c; ++k) {
+                    const double low = bin_low(bin);
+                    const double high = bin_low(bin + 1);
+                    out[k] = std::clamp(low + (targets[k] - cum) / c * (high - low), min_, max_);
+                }
+                if (k == n) return;
+                cum += c;
+            }
+        }
+    }
+    for (; k < n; ++k) out[k] = max_;
 }
 
 double Tally::mean() const {

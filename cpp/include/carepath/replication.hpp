@@ -35,6 +35,17 @@ struct HourlyCounts {
     std::vector<std::uint32_t> entered, reneged;
 };
 
+// Where a profile source's arrivals have reached in its piecewise-constant
+// rate: the current segment runs to `end` at `rate` (ending at the next
+// calendar hour or the next week of its season), with `left` of its rate
+// mass (expected arrivals) after the last arrival.
+struct ProfileCursor {
+    double end = 0.0, rate = 0.0, time_per_mass = 0.0, left = 0.0;
+    double hour_end = 0.0, week_end = 0.0;
+    std::int64_t hour = 0, week = 0;  // hours since the Monday before t = 0; weeks since t = 0
+    int hour_of_week = 0;             // hour % 168, kept without a division
+};
+
 // Everything a replication mutates.  A thread keeps one and reuses it, so
 // steady-state simulation allocates nothing.
 struct Workspace {
@@ -48,6 +59,7 @@ struct Workspace {
     std::vector<HourlyCounts> hourly;  // per `hourly` step
     std::vector<TimeWeighted> occupancy;  // per `occupancy` step: patients at it
     std::vector<Stream> arrival_streams;  // per source
+    std::vector<ProfileCursor> cursors;   // per source (profiles only)
     std::vector<std::uint32_t> arrived;   // per source: ordinal of the next patient
     std::vector<std::uint64_t> observed_arrivals;  // per source, in the observation window
     TimeWeighted in_system;

@@ -83,7 +83,7 @@ struct StepSpec {
 
 enum class SourceKind : int {
     Poisson = 0,   // constant `rate`
-    Profile = 1,   // rate hourly[hour of day] * weekday[day of week], by thinning
+    Profile = 1,   // rate hourly[hour of day] * weekday[day of week] (* season[week]), by inversion
     Schedule = 2,  // one patient at each time of `schedule`
     Cohort = 3,    // `count` patients at time 0, optionally already waiting for `waited`
 };
