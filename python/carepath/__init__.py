@@ -8,14 +8,15 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-# target_table, economics, plots and notebook add their accessors to Results
-# (targets, economics, plot, _repr_html_) as they are imported.
-from . import bed_planning, notebook, plots, target_table  # noqa: F401
+# target_table, economics, plots, notebook, bed_planning and warmup add their
+# accessors to Results (targets, plot, p_delay, warmup_analysis...) on import.
+from . import bed_planning, notebook, plots, target_table, warmup  # noqa: F401
 from .economics import PSAResults, psa
 from .errors import CarepathError, ScenarioError, SimulationError
 from .results import Results
 from .run import run
 from .scenario import Scenario, builtin_ids, load
+from .selection import Selection, select_best
 from .sweep import SweepResult, abc, calibrate, sensitivity, sweep
 
 try:
@@ -29,6 +30,7 @@ __all__ = [
     "Results",
     "Scenario",
     "ScenarioError",
+    "Selection",
     "SimulationError",
     "SweepResult",
     "__version__",
@@ -38,6 +40,7 @@ __all__ = [
     "load",
     "psa",
     "run",
+    "select_best",
     "sensitivity",
     "sweep",
 ]

@@ -20,6 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .cli_analysis import (
+    add_parsers,
+    add_precision_options,
+    precision_arguments,
+    precision_text,
+    select_command,
+    warmup_command,
+)
 from .errors import CarepathError, ScenarioError, SimulationError
 from .scenario import builtin_ids, builtin_text, load
 from .scenario.loading import copy_builtin, parse_yaml
@@ -120,6 +128,7 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print every metric and paired difference, not only the scenario's targets",
     )
+    add_precision_options(run)
     run.add_argument(
         "--json",
         action="store_true",
@@ -253,6 +262,8 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument("--workers", type=int, metavar="N", help="for abc")
 
+    add_parsers(sub, options)
+
     scenarios = sub.add_parser(
         "scenarios",
         help="list, show, copy or validate scenarios",
@@ -319,6 +330,7 @@ def _results(args: argparse.Namespace, sc: Scenario | None = None) -> Results:
         threads=args.threads,
         variants=args.variants,
         progress=not args.quiet and sys.stderr.isatty(),
+        **precision_arguments(args),
     )
 
 
@@ -332,6 +344,8 @@ def _run(args: argparse.Namespace) -> int:
         print(target_text(res))
     else:
         print(metric_tables(res))
+    if res.replication_report is not None and not args.json:
+        print("\n" + precision_text(res.replication_report))
     return EXIT_OK
 
 
@@ -620,6 +634,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _calibrate(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "warmup":
+            return warmup_command(args, _scenario(args))
+        if args.command == "select":
+            return select_command(args)
         if args.command == "schema":
             from .schema import schema_text
 

@@ -62,6 +62,10 @@ class Results:
         With ``results.event_log``: one row per event (``variant,
         replication, patient, step, event, time, resource``); see
         :mod:`carepath.event_log` for its export to Parquet and XES.
+    replication_report
+        For a run to a precision (``cp.run(..., precision=0.05)``): per
+        variant and metric, the replications needed, the mean and the
+        deviation reached, and whether the look-ahead confirmed it.
     """
 
     table: np.ndarray
@@ -76,6 +80,7 @@ class Results:
     event_log: pd.DataFrame | None = None
     hours_per_unit: float = 1.0
     start_hour_of_week: float = 0.0
+    replication_report: pd.DataFrame | None = None
 
     @classmethod
     def register(cls, name: str) -> Callable[[_T], _T]:

@@ -13,6 +13,7 @@ from . import _core
 from .batch import CompiledScenario, compiled, in_variant
 from .errors import ScenarioError, SimulationError
 from .event_log import event_log_frame
+from .replications import run_to_precision
 from .results import Results
 from .scenario import Scenario, load
 from .scenario.clock import UNIT_HOURS, to_time_units
@@ -54,6 +55,10 @@ def run(
     changes: dict[str, Any] | None = None,
     horizon: float | str | None = None,
     progress: bool = False,
+    precision: float | None = None,
+    half_width: float | None = None,
+    metrics: Sequence[str] | None = None,
+    max_replications: int = 1000,
 ) -> Results:
     """Simulate a scenario's baseline and variants.
 
@@ -82,6 +87,21 @@ def run(
     progress
         Show a progress bar of replications on stderr (tqdm) if the run
         lasts more than two seconds.
+    precision
+        Instead of a fixed number, run replications until the 95% interval
+        of every metric in ``metrics`` is within this fraction of its mean
+        in every variant (0.05: +-5%), by the replications algorithm of Hoad,
+        Robinson and Davies (2010) with its look-ahead
+        (:mod:`carepath.replications`).  The result holds the replications
+        needed, the same as asking for that many up front, and
+        ``replication_report`` says how many each metric needed.
+    half_width
+        As ``precision``, with an absolute half-width instead.
+    metrics
+        The metrics ``precision`` or ``half_width`` applies to.
+    max_replications
+        With ``precision`` or ``half_width``, stop (with a warning) after
+        about this many.
 
     Returns
     -------
@@ -134,6 +154,9 @@ def run(
             )
     runs = list(dict.fromkeys(names))
     plan.warn_overload(runs)
+    if precision is not None or half_width is not None:
+        target = (precision, half_width, metrics, max_replications)
+        return _run_to_precision(plan, changes, runs, root_seed, n_threads, *target)
     if any(plan.variant(name).detailed for name in runs):
         if changes:
             plan, changes = compiled(sc.with_changes(changes)), {}
@@ -155,6 +178,47 @@ def run(
         if bar:
             bar.close()
     return _results(sc, block.values, block.columns, runs, reps, root_seed)
+
+
+def _run_to_precision(
+    plan: CompiledScenario,
+    changes: dict[str, Any],
+    runs: list[str],
+    seed: int,
+    threads: int,
+    precision: float | None,
+    half_width: float | None,
+    metrics: Sequence[str] | None,
+    max_replications: int,
+) -> Results:
+    sc = plan.scenario
+    if precision is not None and half_width is not None:
+        raise ScenarioError("precision", "give precision or half_width, not both")
+    if not metrics:
+        raise ScenarioError("metrics", "name the metrics whose precision decides the replications")
+    if any(plan.variant(name).detailed for name in runs):
+        raise ScenarioError(
+            "precision", "runs to a precision need a scenario without series or an event log"
+        )
+    target = precision if precision is not None else half_width
+    try:
+        out = run_to_precision(
+            plan,
+            list(changes),
+            list(changes.values()),
+            runs,
+            seed,
+            threads,
+            list(metrics),
+            float(target),  # type: ignore[arg-type]
+            relative=precision is not None,
+            max_replications=_require_int("max_replications", max_replications),
+        )
+    except RuntimeError as err:
+        raise SimulationError(str(err)) from None
+    res = _results(sc, out.table, out.columns, runs, out.replications, seed)
+    res.replication_report = out.report
+    return res
 
 
 def _results(
