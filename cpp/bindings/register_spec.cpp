@@ -42,6 +42,7 @@ void register_spec(py::module_& m) {
         .def_readwrite("next", &StepSpec::next)
         .def_readwrite("targets", &StepSpec::targets)
         .def_readwrite("weights", &StepSpec::weights)
+        .def_readwrite("weight_expressions", &StepSpec::weight_expressions)
         .def_readwrite("conditions", &StepSpec::conditions)
         .def_readwrite("outcome", &StepSpec::outcome)
         .def_readwrite("longest_wait", &StepSpec::longest_wait)

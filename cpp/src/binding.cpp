@@ -107,7 +107,7 @@ void bind(CompiledModel& m, const std::vector<Slot>& slots, const double* values
             m.prepare_chance_branch(i);
         } else if (s.kind == SlotKind::ExprConst) {
             m.expressions[i] = Expression(spec.expressions[i], static_cast<int>(m.n_values),
-                                          "expressions[" + std::to_string(i) + "]");
+                                          "expressions[" + std::to_string(i) + "]", m.state_limits());
         }
     }
 }

@@ -82,7 +82,7 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     now_value = n_attr + 1;
     for (std::size_t i = 0; i < spec.expressions.size(); ++i)
         expressions.emplace_back(spec.expressions[i], static_cast<int>(n_values),
-                                 "expressions[" + std::to_string(i) + "]");
+                                 "expressions[" + std::to_string(i) + "]", state_limits());
     for (const auto& a : spec.attributes)
         check_index(a.distribution, distributions.size(), "attributes." + a.name, "distribution");
 
@@ -259,6 +259,13 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                 appointment_index[i] = static_cast<int>(n_appointments++);
                 break;
             case StepKind::BranchChance: {
+                if (!st.weight_expressions.empty()) {  // weights computed per patient, normalised
+                    if (st.targets.empty() || st.targets.size() != st.weight_expressions.size())
+                        invalid(where, "a chance branch needs one weight per target");
+                    for (int e : st.weight_expressions) check_index(e, expressions.size(), where, "weight expression");
+                    for (int target : st.targets) check_step(target, where, "branch target");
+                    break;
+                }
                 if (st.targets.empty() || st.targets.size() != st.weights.size())
                     invalid(where, "a chance branch needs one weight per target");
                 for (int target : st.targets) check_step(target, where, "branch target");
@@ -303,6 +310,12 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     }
     if (spec.system_time_over.size() != spec.system_time_over_labels.size())
         invalid("results.over", "one label per threshold is needed");
+    for (std::size_t e = 0; e < expressions.size(); ++e)
+        for (int step : expressions[e].occupancy_steps())
+            if (occupancy_index[static_cast<std::size_t>(step)] < 0)
+                invalid("expressions[" + std::to_string(e) + "]",
+                        "reads the occupancy of step '" + spec.steps[static_cast<std::size_t>(step)].name +
+                            "', which is not an occupancy step");
 
     if (n_bins > 0) {
         series_names.emplace_back("in_system");
@@ -338,6 +351,10 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         }
         class_labels.push_back(label + "]");
     }
+}
+
+StateLimits CompiledModel::state_limits() const {
+    return {static_cast<int>(spec.resources.size()), static_cast<int>(spec.steps.size())};
 }
 
 void CompiledModel::prepare_chance_branch(std::size_t i) {

@@ -37,7 +37,7 @@ double ratio(std::uint64_t a, std::uint64_t b) {
 
 // The pathway interpreter for one replication.  Kept as a class so the hot
 // loop's state lives in members, not in a capture of many references.
-class Simulation {
+class Simulation final : public StateView {
 public:
     Simulation(const CompiledModel& m, std::uint64_t seed, std::uint32_t replication, Workspace& ws)
         : m_(m),
@@ -253,7 +253,28 @@ private:
     double eval(int expression, std::uint32_t slot) {
         double* values = ws_.pool.values(slot);
         values[m_.now_value] = now_;
-        return m_.expressions[static_cast<std::size_t>(expression)].eval(values);
+        return m_.expressions[static_cast<std::size_t>(expression)].eval(values, this);
+    }
+
+    // What expressions read of the service (queue("r"), hour, ...), now.
+    double state(StateKind kind, int index) const override {
+        const auto i = static_cast<std::size_t>(index);
+        switch (kind) {
+            case StateKind::Queue: return static_cast<double>(ws_.resources[i].waiting());
+            case StateKind::Busy: return ws_.resources[i].busy();
+            case StateKind::Capacity: return ws_.resources[i].capacity();
+            case StateKind::Free: return std::max(0, ws_.resources[i].capacity() - ws_.resources[i].busy());
+            case StateKind::InSystem: return static_cast<double>(ws_.pool.live());
+            case StateKind::Occupancy:
+                return ws_.occupancy[static_cast<std::size_t>(m_.occupancy_index[i])].level();
+            case StateKind::Hour: {
+                const double h = clock_.hours_since_monday(now_);
+                return h - 24.0 * std::floor(h / 24.0);
+            }
+            case StateKind::Weekday: return clock_.weekday(now_);
+            case StateKind::Day: return std::floor(clock_.days(now_));
+        }
+        return std::nan("");
     }
 
     Stream& routing(Patient& p) {
@@ -760,6 +781,10 @@ private:
                     if (other_step(slot, st)) continue;
                     return;
                 case StepKind::BranchChance: {
+                    if (!st.weight_expressions.empty()) {
+                        p.step = st.targets[weighted_choice(slot, st)];
+                        continue;
+                    }
                     const auto& cdf = m_.branch_cdf[static_cast<std::size_t>(p.step)];
                     const double u = routing(p).uniform();
                     std::size_t j = 0;
@@ -779,6 +804,28 @@ private:
                     return;
             }
         }
+    }
+
+    // A chance branch whose weights are expressions: evaluated for the
+    // patient now, normalised.
+    [[gnu::noinline]] std::size_t weighted_choice(std::uint32_t slot, const StepSpec& st) {
+        double total = 0.0;
+        weights_.resize(st.weight_expressions.size());
+        for (std::size_t j = 0; j < weights_.size(); ++j) {
+            const double w = eval(st.weight_expressions[j], slot);
+            if (!(w >= 0.0) || !std::isfinite(w))
+                throw std::runtime_error("pathway." + st.name + ".branch[" + std::to_string(j) +
+                                         "].p: a weight must be a finite number >= 0, got " + std::to_string(w));
+            total += w;
+            weights_[j] = total;
+        }
+        if (!(total > 0.0))
+            throw std::runtime_error("pathway." + st.name + ": every arm's p is 0 for a patient at time " +
+                                     std::to_string(now_));
+        const double u = routing(ws_.pool[slot]).uniform() * total;
+        std::size_t j = 0;
+        while (j + 1 < weights_.size() && u >= weights_[j]) ++j;
+        return j;
     }
 
     void exit(std::uint32_t slot, const StepSpec& st) {
@@ -991,6 +1038,7 @@ private:
     double now_ = 0.0;
     const double end_ = spec_.horizon + spec_.follow_up;  // the run stops here
     const double units_per_hour_ = 1.0 / spec_.hours_per_unit;
+    std::vector<double> weights_;  // scratch for weighted_choice
     std::int64_t first_hour_ = 0;  // clock hours since Monday 00:00 at the warmup's end
 };
 

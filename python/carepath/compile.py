@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import _core
-from .expressions import CONST, compile_expression
+from .expressions import CONST, compile_expression, occupancy_references
 from .scenario import Arrival, Resource, Scenario
-from .scenario.checks import class_values, expression_names
+from .scenario.checks import class_values, expression_names, expression_texts, service_names
 from .scenario.clock import (
     HOURS_PER_WEEK,
     UNIT_HOURS,
@@ -219,6 +219,9 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
     exprs: list[_core.ExprSpec] = []
     attribute_names = list(sc.attributes)
     names = expression_names(sc)
+    service = service_names(sc)
+    # steps whose occupancy an expression reads are tracked as occupancy steps
+    read_occupancy = {step for text in expression_texts(sc) for step in occupancy_references(text)}
 
     def record(path: str, kind: _core.SlotKind, index: int, sub: int = 0) -> None:
         if slots is not None:
@@ -236,7 +239,7 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
         return index
 
     def add_expr(text: str, where: str, path: str | None = None) -> int:
-        compiled = compile_expression(text, names, where)
+        compiled = compile_expression(text, names, where, service=service)
         e = _core.ExprSpec()
         e.ops, e.args, e.consts, e.text = compiled.ops, compiled.args, compiled.consts, text
         exprs.append(e)
@@ -306,7 +309,7 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
         s = _core.StepSpec()
         s.name = name
         s.hourly = name in sc.results.hourly
-        s.occupancy = name in sc.results.occupancy
+        s.occupancy = name in sc.results.occupancy or name in read_occupancy
         where = f"pathway.{name}"
         for key, target in (
             ("on_renege", st.on_renege),
@@ -375,7 +378,13 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
             s.next = step_index[st.goto]
         elif st.branch is not None:
             s.targets = [step_index[arm.target] for arm in st.branch]
-            if all(arm.p is not None for arm in st.branch):
+            if any(isinstance(arm.p, str) for arm in st.branch):
+                s.kind = _core.StepKind.BRANCH_CHANCE
+                s.weight_expressions = [
+                    add_expr(str(arm.p), f"{where}.branch[{j}].p")
+                    for j, arm in enumerate(st.branch)
+                ]
+            elif all(arm.p is not None for arm in st.branch):
                 s.kind = _core.StepKind.BRANCH_CHANCE
                 s.weights = [float(arm.p) for arm in st.branch]  # type: ignore[arg-type]
                 for j in range(len(st.branch)):

@@ -31,6 +31,13 @@ _NUMPY = {
     ex.ast.Eq: np.equal,
     ex.ast.NotEq: np.not_equal,
 }
+_FN1 = {
+    ex.FN1_CODES["abs"]: np.abs,
+    ex.FN1_CODES["floor"]: np.floor,
+    ex.FN1_CODES["ceil"]: np.ceil,
+    ex.FN1_CODES["exp"]: np.exp,
+    ex.FN1_CODES["log"]: np.log,
+}
 # Opcode -> ufunc for every binary operator and comparison of the engine.
 _UFUNCS = {code: _NUMPY[node] for node, code in {**ex._BINARY, **ex._COMPARE}.items()}
 
@@ -49,6 +56,11 @@ def _evaluate(program: ex.CompiledExpression, columns: list[np.ndarray], n: int)
                 stack.append(-stack.pop())
             elif op == ex.NOT:
                 stack.append((stack.pop() == 0).astype(float))
+            elif op == ex.FN1:
+                stack.append(_FN1[arg](stack.pop()))
+            elif op == ex.FN2:
+                b, a = stack.pop(), stack.pop()
+                stack.append(np.fmin(a, b) if arg == ex.FN2_CODES["min"] else np.fmax(a, b))
             elif op == ex.SELECT:
                 no, yes, cond = stack.pop(), stack.pop(), stack.pop()
                 stack.append(np.where(cond != 0, yes, no))

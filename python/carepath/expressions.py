@@ -4,9 +4,14 @@ Expressions such as ``0 if urgent else 1`` or ``age >= 75 and not urgent``
 are parsed here with Python's :mod:`ast` (never evaluated) and compiled to a
 postfix program over attribute values, which the engine runs in C++.  Allowed:
 numbers, ``True``/``False``, attribute names, ``+ - * / % **``, comparisons
-(chained too), ``and``, ``or``, ``not`` and ``x if c else y``.  Comparisons
+(chained too), ``and``, ``or``, ``not``, ``x if c else y`` and the functions
+``min``, ``max``, ``abs``, ``floor``, ``ceil``, ``exp``, ``log``.  Comparisons
 and ``not`` give 1 or 0; ``and``/``or`` give one of their operands, as in
 Python, so an expression means what Python would compute.
+
+In a pathway (not in derived metrics) expressions also read the service:
+``queue("r")``, ``busy("r")``, ``capacity("r")``, ``free("r")``,
+``in_system()``, ``occupancy("step")``, and ``hour``, ``weekday``, ``day``.
 """
 
 from __future__ import annotations
@@ -23,6 +28,14 @@ CONST, ATTR, NEG, NOT = 0, 1, 2, 3
 _BINARY = {ast.Add: 4, ast.Sub: 5, ast.Mult: 6, ast.Div: 7, ast.Mod: 8, ast.Pow: 9}
 _COMPARE = {ast.Lt: 10, ast.LtE: 11, ast.Gt: 12, ast.GtE: 13, ast.Eq: 14, ast.NotEq: 15}
 AND, OR, SELECT = 16, 17, 18
+STATE, FN1, FN2 = 19, 20, 21
+# carepath::StateKind: functions of a resource, of a step, of nothing; and names
+RESOURCE_STATE = {"queue": 0, "busy": 1, "capacity": 2, "free": 3}
+STEP_STATE = {"occupancy": 5}
+CALL_STATE = {"in_system": 4}
+NAME_STATE = {"hour": 6, "weekday": 7, "day": 8}
+FN1_CODES = {"abs": 0, "floor": 1, "ceil": 2, "exp": 3, "log": 4}
+FN2_CODES = {"min": 0, "max": 1}
 MAX_DEPTH = 64
 MAX_LENGTH = 2000
 
@@ -41,13 +54,28 @@ class CompiledExpression:
     def emit(self, op: int, arg: int = 0) -> None:
         self.ops.append(op)
         self.args.append(arg)
-        pops = {CONST: 0, ATTR: 0, NEG: 1, NOT: 1, SELECT: 3}.get(op, 2)
+        pops = {CONST: 0, ATTR: 0, STATE: 0, NEG: 1, NOT: 1, FN1: 1, SELECT: 3}.get(op, 2)
         self._stack += 1 - pops
         self.depth = max(self.depth, self._stack)
 
     def const(self, value: float) -> None:
         self.consts.append(float(value))
         self.emit(CONST, len(self.consts) - 1)
+
+
+@dataclass(frozen=True)
+class ServiceNames:
+    """What expressions in a pathway may read of the service: the resources,
+    and the steps that ``occupancy`` may name (the others are listed so that
+    the error can say why)."""
+
+    resources: list[str]
+    occupancy_steps: list[str]
+    steps: list[str] = field(default_factory=list)
+
+
+def state_arg(kind: int, index: int) -> int:
+    return kind << 16 | index
 
 
 def _dotted(node: ast.AST) -> str | None:
@@ -61,13 +89,19 @@ def _dotted(node: ast.AST) -> str | None:
 
 
 def compile_expression(
-    text: str, attributes: list[str], where: str, *, dotted: bool = False
+    text: str,
+    attributes: list[str],
+    where: str,
+    *,
+    dotted: bool = False,
+    service: ServiceNames | None = None,
 ) -> CompiledExpression:
     """Compile ``text`` over the named ``attributes``.
 
     With ``dotted``, names may contain dots (``slots.routine.used``), and any
     name may be quoted in backticks (```wait.see.mean[urgent=1]```): derived
-    metrics name metrics this way.
+    metrics name metrics this way.  With ``service``, the expression may read
+    the state of the service (a pathway's expressions).
 
     Raises
     ------
@@ -114,9 +148,15 @@ def compile_expression(
         if name in aliases:
             name = aliases[name]
         if name is not None:
-            if name not in index:
+            if name in index:
+                out.emit(ATTR, index[name])
+            elif service is not None and name in NAME_STATE:
+                out.emit(STATE, state_arg(NAME_STATE[name], 0))
+            else:
                 raise fail(unknown(name))
-            out.emit(ATTR, index[name])
+            return
+        if isinstance(node, ast.Call):
+            call(node)
             return
         if isinstance(node, ast.UnaryOp):
             visit(node.operand)
@@ -162,6 +202,59 @@ def compile_expression(
             return
         raise fail(f"{type(node).__name__} is not allowed")
 
+    def call(node: ast.Call) -> None:
+        if not isinstance(node.func, ast.Name):
+            raise fail("this call is not allowed: only the listed functions, by name")
+        func = node.func.id
+        if node.keywords:
+            raise fail("functions take no keyword arguments")
+        args = node.args
+        if func in FN1_CODES:
+            if len(args) != 1:
+                raise fail(f"{func}() takes one argument")
+            visit(args[0])
+            out.emit(FN1, FN1_CODES[func])
+            return
+        if func in FN2_CODES:
+            if len(args) < 2:
+                raise fail(f"{func}() takes two or more arguments")
+            visit(args[0])
+            for arg in args[1:]:
+                visit(arg)
+                out.emit(FN2, FN2_CODES[func])
+            return
+        known = [*FN1_CODES, *FN2_CODES]
+        if service is not None:
+            known += [*RESOURCE_STATE, *STEP_STATE, *CALL_STATE]
+            if func in CALL_STATE:
+                if args:
+                    raise fail(f"{func}() takes no argument")
+                out.emit(STATE, state_arg(CALL_STATE[func], 0))
+                return
+            if func in RESOURCE_STATE or func in STEP_STATE:
+                if len(args) != 1 or not isinstance(args[0], ast.Constant):
+                    raise fail(f'{func}() takes one name in quotes, e.g. {func}("name")')
+                target = args[0].value
+                if func in RESOURCE_STATE:
+                    names, kind, what = service.resources, RESOURCE_STATE[func], "resource"
+                else:
+                    names, kind, what = service.occupancy_steps, STEP_STATE[func], "step"
+                    if target in service.steps and target not in names:
+                        raise fail(
+                            f"occupancy('{target}'): only seize, delay, wait_until and book "
+                            "steps hold patients"
+                        )
+                if target not in names:
+                    hint = difflib.get_close_matches(str(target), names, n=1)
+                    tip = f"; did you mean '{hint[0]}'?" if hint else ""
+                    raise fail(f"{func}(): unknown {what} '{target}'{tip}")
+                index_of = service.steps if func in STEP_STATE else names
+                out.emit(STATE, state_arg(kind, index_of.index(target)))
+                return
+        hint = difflib.get_close_matches(str(func), known, n=1)
+        tip = f"; did you mean '{hint[0]}'?" if hint else ""
+        raise fail(f"unknown function '{func}'{tip}, not allowed (functions: {', '.join(known)})")
+
     try:
         visit(tree.body)
     except RecursionError:
@@ -169,3 +262,21 @@ def compile_expression(
     if out.depth > MAX_DEPTH:
         raise fail("too deeply nested")
     return out
+
+
+def occupancy_references(text: str) -> list[str]:
+    """The steps ``occupancy("step")`` names in an expression (for tracking)."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return []
+    return [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in STEP_STATE
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ]

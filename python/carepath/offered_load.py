@@ -76,8 +76,8 @@ def offered_loads(sc: Scenario) -> dict[str, float]:
         i = index[name]
         if step.branch is not None:
             for arm in step.branch:
-                if arm.p is None:  # a condition: where patients go is not known here
-                    unknown.add(arm.target)
+                if not isinstance(arm.p, float):  # a condition or a weight expression:
+                    unknown.add(arm.target)  # where patients go is not known here
                 else:
                     moves[i, index[arm.target]] += arm.p
         elif step.goto is not None:

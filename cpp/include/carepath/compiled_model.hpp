@@ -18,6 +18,8 @@ public:
 
     // Checks step i's chance-branch weights and sets branch_cdf[i] from them.
     void prepare_chance_branch(std::size_t i);
+    // What expressions may index: the resources and steps.
+    StateLimits state_limits() const;
 
     ModelSpec spec;
     std::vector<Distribution> distributions;

@@ -1,7 +1,7 @@
 #pragma once
-// A compiled expression over patient attributes, evaluated by a small stack
-// machine.  Python parses the expression text and emits this postfix program;
-// the engine never sees text.
+// A compiled expression over patient attributes and the state of the service,
+// evaluated by a small stack machine.  Python parses the expression text and
+// emits this postfix program; the engine never sees text.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +28,40 @@ enum class Op : std::int32_t {
     And = 16,
     Or = 17,
     Select = 18,  // pops else, then, cond: cond != 0 ? then : else
+    State = 19,   // push the state of the service: kind = arg >> 16, index = arg & 0xFFFF
+    Fn1 = 20,     // apply Fn1Kind(arg) to the top
+    Fn2 = 21,     // pops y, x: push Fn2Kind(arg)(x, y)
+};
+
+// What an expression can read of the service, O(1) each.
+enum class StateKind : std::int32_t {
+    Queue = 0,      // patients waiting for resource index
+    Busy = 1,       // its servers busy
+    Capacity = 2,   // its servers scheduled now
+    Free = 3,       // capacity - busy, at least 0
+    InSystem = 4,   // patients in the system
+    Occupancy = 5,  // patients at step index (an occupancy step)
+    Hour = 6,       // fractional hour of the day on the calendar
+    Weekday = 7,    // 0 = Monday
+    Day = 8,        // whole days since t = 0
+};
+constexpr std::int32_t kStateKinds = 9;
+enum class Fn1Kind : std::int32_t { Abs = 0, Floor = 1, Ceil = 2, Exp = 3, Log = 4 };
+enum class Fn2Kind : std::int32_t { Min = 0, Max = 1 };
+
+// The simulation's side of State: a replication implements it.
+class StateView {
+public:
+    virtual double state(StateKind kind, int index) const = 0;
+
+protected:
+    ~StateView() = default;
+};
+
+// The bounds a State operand's index is checked against.
+struct StateLimits {
+    int resources = 0;
+    int steps = 0;
 };
 
 struct ExprSpec {
@@ -42,13 +76,19 @@ public:
     static constexpr int kMaxDepth = 64;
     // Checks the program (operand indices, stack depth) so that evaluation
     // can never read out of bounds; throws std::invalid_argument otherwise.
-    Expression(const ExprSpec& spec, int n_attributes, const std::string& where);
-    double eval(const double* attributes) const;
+    Expression(const ExprSpec& spec, int n_attributes, const std::string& where,
+               const StateLimits& limits = {});
+    // Without a StateView (outside a run), State reads NaN.
+    double eval(const double* attributes, const StateView* state = nullptr) const;
+    bool reads_state() const { return reads_state_; }
+    // The steps whose occupancy it reads.
+    std::vector<int> occupancy_steps() const;
 
 private:
     std::vector<Op> ops_;
     std::vector<std::int32_t> args_;
     std::vector<double> consts_;
+    bool reads_state_ = false;
 };
 
 }  // namespace carepath

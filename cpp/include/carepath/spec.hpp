@@ -48,6 +48,7 @@ struct StepSpec {
     int next = -1;
     std::vector<int> targets;
     std::vector<double> weights;
+    std::vector<int> weight_expressions;  // instead of weights: evaluated per patient, normalised
     std::vector<int> conditions;
     int outcome = -1;
     // seize: queue order and limits

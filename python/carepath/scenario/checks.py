@@ -6,7 +6,7 @@ import difflib
 from typing import TYPE_CHECKING
 
 from ..errors import ScenarioError
-from ..expressions import compile_expression
+from ..expressions import ServiceNames, compile_expression
 from .clock import to_time_units
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
 
 
 RESERVED = ("arrived", "now")  # built-in variables of expressions
+STATE_NAMES = ("hour", "weekday", "day")  # the calendar, read by expressions
 
 
 def successors(step: Step) -> list[str]:
@@ -33,13 +34,36 @@ def expression_names(sc: Scenario) -> list[str]:
     return [*sc.attributes, *RESERVED]
 
 
+def holding_steps(sc: Scenario) -> list[str]:
+    """The steps where patients spend time (and so have an occupancy)."""
+    return [n for n, s in sc.pathway.items() if s.seize or s.delay or s.book or s.wait_until]
+
+
+def expression_texts(sc: Scenario) -> list[str]:
+    """Every expression of the pathway, as written."""
+    out: list[str] = []
+    for step in sc.pathway.values():
+        for arm in step.branch or []:
+            out += [t for t in (arm.when, arm.p) if isinstance(t, str)]
+        out += [
+            t for t in (step.priority, step.scale, step.dna, step.utility) if isinstance(t, str)
+        ]
+        out += list((step.set or {}).values())
+    return out
+
+
+def service_names(sc: Scenario) -> ServiceNames:
+    """What a pathway's expressions may read of the service."""
+    return ServiceNames(list(sc.resources), holding_steps(sc), list(sc.pathway))
+
+
 def check_references(sc: Scenario) -> None:
     """Raise :class:`ScenarioError` for the first dangling name or bad expression."""
     steps = list(sc.pathway)
     resources = list(sc.resources)
     attributes = list(sc.attributes)
     names = expression_names(sc)
-    for name in RESERVED:
+    for name in (*RESERVED, *STATE_NAMES):
         if name in sc.attributes:
             raise ScenarioError(f"attributes.{name}", f"'{name}' is a built-in variable; rename it")
     for i, arrival in enumerate(sc.arrivals):
@@ -80,18 +104,22 @@ def _check_step(
         if target not in sc.pathway:
             raise ScenarioError(f"{where}.{key}", _unknown("step", target, steps))
     for j, arm in enumerate(step.branch or []):
+        if isinstance(arm.p, str):
+            compile_expression(arm.p, names, f"{where}.branch[{j}].p", service=service_names(sc))
         if arm.when is not None:
-            compile_expression(arm.when, names, f"{where}.branch[{j}].when")
+            compile_expression(
+                arm.when, names, f"{where}.branch[{j}].when", service=service_names(sc)
+            )
     if step.priority is not None:
-        compile_expression(step.priority, names, f"{where}.priority")
+        compile_expression(step.priority, names, f"{where}.priority", service=service_names(sc))
     if step.scale is not None:
         if step.seize is not None and step.service is None:
             raise ScenarioError(f"{where}.scale", "scales a service; a hold has none")
-        compile_expression(step.scale, names, f"{where}.scale")
+        compile_expression(step.scale, names, f"{where}.scale", service=service_names(sc))
     if isinstance(step.dna, str):
-        compile_expression(step.dna, names, f"{where}.dna")
+        compile_expression(step.dna, names, f"{where}.dna", service=service_names(sc))
     if step.utility is not None:
-        compile_expression(step.utility, names, f"{where}.utility")
+        compile_expression(step.utility, names, f"{where}.utility", service=service_names(sc))
     if step.category in ("total", "per_patient"):
         raise ScenarioError(f"{where}.category", f"'{step.category}' names a total; choose another")
     for attr, text in (step.set or {}).items():
@@ -100,7 +128,7 @@ def _check_step(
                 f"{where}.set.{attr}",
                 _unknown("attribute", attr, attributes) + "; declare it under attributes",
             )
-        compile_expression(text, names, f"{where}.set.{attr}")
+        compile_expression(text, names, f"{where}.set.{attr}", service=service_names(sc))
     if step.waiting_since is not None and step.waiting_since not in sc.attributes:
         raise ScenarioError(
             f"{where}.waiting_since", _unknown("attribute", step.waiting_since, attributes)
@@ -168,7 +196,7 @@ def _check_results(sc: Scenario) -> None:
     for key in sc.results.over:
         if key not in known:
             raise ScenarioError(f"results.over.{key}", _unknown("metric", key, known))
-    countable = [n for n, s in sc.pathway.items() if s.seize or s.delay or s.book or s.wait_until]
+    countable = holding_steps(sc)
     series = sc.results.series
     if series is not None and not to_time_units(series.bin, sc.time_unit) > 0:
         raise ScenarioError("results.series.bin", f"must be > 0, got {series.bin}")

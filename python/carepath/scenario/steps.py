@@ -53,7 +53,9 @@ class BranchArm(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    p: Annotated[float, Field(ge=0, le=1)] | None = None
+    # a probability, or an expression for a weight (normalised across the
+    # arms for each patient, when it reaches the branch)
+    p: Annotated[float, Field(ge=0, le=1)] | Annotated[str, Field(min_length=1)] | None = None
     when: str | None = None
     to: str | None = None
     otherwise: str | None = None
@@ -216,7 +218,9 @@ class Step(BaseModel):
 
 def _check_arms(arms: list[BranchArm]) -> None:
     if all(a.p is not None for a in arms):
-        total = sum(a.p or 0.0 for a in arms)
+        if any(isinstance(a.p, str) for a in arms):
+            return  # weights: normalised for each patient at run time
+        total = sum(float(a.p or 0.0) for a in arms)
         if abs(total - 1.0) > 1e-9:
             raise ValueError(f"branch probabilities must sum to 1, got {total:g}")
         return
