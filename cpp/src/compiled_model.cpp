@@ -210,6 +210,21 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                 if (st.waiting_since != -1)
                     check_index(st.waiting_since, n_attr, where, "waiting_since attribute");
                 if (st.priority != -1 || st.longest_wait || resource_tracks[r]) resource_fifo[r] = 0;
+                if (!st.resources.empty()) {
+                    if (st.resources.size() < 2) invalid(where + ".seize", "a list names two or more resources");
+                    for (std::size_t a = 0; a < st.resources.size(); ++a) {
+                        check_index(st.resources[a], spec.resources.size(), where + ".seize", "resource");
+                        for (std::size_t b = 0; b < a; ++b)
+                            if (st.resources[a] == st.resources[b]) invalid(where + ".seize", "names a resource twice");
+                        const auto ra = static_cast<std::size_t>(st.resources[a]);
+                        if (spec.resources[ra].preempt != Preempt::None)
+                            invalid(where + ".seize", "a choice of resources takes only non-preemptive ones");
+                        if (st.priority != -1 || st.longest_wait || resource_tracks[ra]) resource_fifo[ra] = 0;
+                    }
+                    if (st.duration == -1) invalid(where, "a seize from a list needs a service");
+                    if (st.choose < 0 || st.choose > static_cast<int>(Choice::Random)) invalid(where + ".choose", "unknown choice");
+                    if (st.as_attribute != -1) check_index(st.as_attribute, n_attr, where + ".as", "attribute");
+                }
                 if (st.duration == -1) {
                     if (held_index[r] == -1) held_index[r] = static_cast<int>(n_held++);
                 } else {

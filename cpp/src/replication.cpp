@@ -204,6 +204,7 @@ public:
         ws_.observed_arrivals.assign(spec_.sources.size(), 0);
         ws_.arrival_streams.clear();
         ws_.cursors.assign(spec_.sources.size(), ProfileCursor{});
+        ws_.turns.assign(spec_.steps.size(), 0);
         families_.clear();
         for (std::uint32_t s = 0; s < spec_.sources.size(); ++s) {
             ws_.arrival_streams.emplace_back(seed_, replication_, Purpose::Arrivals, s, 0);
@@ -506,17 +507,18 @@ private:
             const double wait = now_ - p.queue_since;
             record(p, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
         }
-        if (!resumed) log_event(p, LogEvent::Start, st.resource);
+        if (!resumed) log_event(p, LogEvent::Start, p.at);
+        if (st.as_attribute >= 0) record_choice(slot, st);
         if (st.duration < 0) {
-            log_event(p, LogEvent::Complete, st.resource);  // a hold is granted: the patient goes on
-            ++ws_.pool.held(slot)[m_.held_index[static_cast<std::size_t>(st.resource)]];
+            log_event(p, LogEvent::Complete, p.at);  // a hold is granted: the patient goes on
+            ++ws_.pool.held(slot)[m_.held_index[static_cast<std::size_t>(p.at)]];
             // the first half of the hold's charge; release or exit adds the other
-            if (spec_.economics) charge_hold(p, static_cast<std::size_t>(st.resource), -1.0);
+            if (spec_.economics) charge_hold(p, static_cast<std::size_t>(p.at), -1.0);
             return;
         }
         const double d = resumed ? p.remaining : step_duration(st, slot);
         if (!resumed) p.service_total = d;
-        if (!resumed && spec_.economics) charge_service(p, static_cast<std::size_t>(st.resource), d);
+        if (!resumed && spec_.economics) charge_service(p, static_cast<std::size_t>(p.at), d);
         p.remaining = -1.0;
         p.service_end = now_ + d;
         if (r.tracks_service()) r.add_in_service(InService{p.priority, p.queue_seq, slot});
@@ -530,7 +532,8 @@ private:
             Patient& q = ws_.pool[e.patient];
             if (q.token != e.token) continue;  // it left the queue
             r.left_queue(now_);
-            ++q.token;  // its patience timer is overtaken
+            ++q.token;  // its patience timer is overtaken, and its places in other queues
+            if (q.at < 0) leave_other_queues(q, r);
             begin(e.patient, r);
             const StepSpec& st = step(q.step);
             if (st.duration < 0) {  // a hold: it goes on with its pathway, as a new event
@@ -554,11 +557,11 @@ private:
     void end_service(std::uint32_t slot) {
         Patient& p = ws_.pool[slot];
         const StepSpec& st = step(p.step);
-        Resource& r = resource(st.resource);
+        Resource& r = resource(p.at);
         r.end_service(now_);
         if (r.tracks_service()) r.remove_in_service(slot);
         record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
-        log_event(p, LogEvent::Complete, st.resource);
+        log_event(p, LogEvent::Complete, p.at);
         p.step = st.next;
         serve_queue(r);
         advance(slot);
@@ -582,11 +585,17 @@ private:
     void renege(std::uint32_t slot) {
         Patient& p = ws_.pool[slot];
         const StepSpec& st = step(p.step);
-        if (st.kind == StepKind::Seize) resource(st.resource).left_queue(now_);
+        if (st.kind == StepKind::Seize) {
+            if (p.at >= 0) {
+                resource(p.at).left_queue(now_);
+            } else {  // waiting in every queue of its list
+                for (int r : st.resources) resource(r).left_queue(now_);
+            }
+        }
         if (st.kind == StepKind::Book)
             ws_.books[static_cast<std::size_t>(st.book)].free(BookedSlot{p.slot_type, p.slot, p.slot_time});
         record(p, [&](PatientStats& s) { ++s.reneged[static_cast<std::size_t>(p.step)]; });
-        log_event(p, LogEvent::Renege, st.kind == StepKind::Seize ? st.resource : -1);
+        log_event(p, LogEvent::Renege, st.kind == StepKind::Seize ? p.at : -1);
         if (st.hourly) count_hour(static_cast<std::size_t>(p.step), true);
         p.step = st.on_renege;
         advance(slot);
@@ -615,14 +624,80 @@ private:
     // granted, or balked), false if it now waits.
     bool seize(std::uint32_t slot, const StepSpec& st) {
         Patient& p = ws_.pool[slot];
-        Resource& r = resource(st.resource);
         if (st.hourly) count_hour(static_cast<std::size_t>(p.step), false);
         p.queue_since = p.backdated ? p.arrival_time : now_;
         p.backdated = false;
         p.remaining = -1.0;
-        if (!m_.resource_fifo[static_cast<std::size_t>(st.resource)]) order(slot, st, r);
+        p.at = st.resources.empty() ? st.resource : choose(slot, st);
+        if (p.at < 0) return wait_for_any(slot, st);
+        Resource& r = resource(p.at);
+        if (!m_.resource_fifo[static_cast<std::size_t>(p.at)]) order(slot, st, r);
         if (!r.has_free_server()) return wait_for(slot, st, r);
         return take_server(slot, st, r);
+    }
+
+    // A seize from a list: the resource to use or queue for, or -1 to wait
+    // in every queue of the list (first_free when none is free).
+    [[gnu::noinline]] int choose(std::uint32_t slot, const StepSpec& st) {
+        const auto& list = st.resources;
+        const auto choice = static_cast<Choice>(st.choose);
+        if (choice == Choice::FirstFree || choice == Choice::ShortestQueue) {
+            for (int r : list)
+                if (resource(r).has_free_server()) return r;
+            if (choice == Choice::FirstFree) return -1;
+            int best = list[0];
+            for (int r : list)
+                if (resource(r).waiting() < resource(best).waiting()) best = r;
+            return best;
+        }
+        if (choice == Choice::RoundRobin)
+            return list[ws_.turns[static_cast<std::size_t>(ws_.pool[slot].step)]++ % list.size()];
+        const auto k = static_cast<std::size_t>(routing(ws_.pool[slot]).uniform() * static_cast<double>(list.size()));
+        return list[std::min(k, list.size() - 1)];
+    }
+
+    // first_free with every server busy: wait in every queue of the list;
+    // the first server to free takes the patient, whose places in the other
+    // queues then go stale (its token moves on).
+    [[gnu::noinline]] bool wait_for_any(std::uint32_t slot, const StepSpec& st) {
+        Patient& p = ws_.pool[slot];
+        p.priority = st.priority < 0 ? 0.0 : eval(st.priority, slot);
+        p.tiebreak = !st.longest_wait ? 0.0
+                     : st.waiting_since < 0 ? p.arrival_time
+                                            : ws_.pool.values(slot)[st.waiting_since];
+        if (st.max_queue >= 0) {
+            std::size_t shortest = resource(st.resources[0]).waiting();
+            for (int r : st.resources) shortest = std::min(shortest, resource(r).waiting());
+            if (shortest >= static_cast<std::size_t>(st.max_queue)) {
+                record(p, [&](PatientStats& s) { ++s.balked[static_cast<std::size_t>(p.step)]; });
+                log_event(p, LogEvent::Balk, -1);
+                p.step = st.on_balk;
+                return true;
+            }
+        }
+        log_event(p, LogEvent::Schedule, -1);
+        for (int r : st.resources) {
+            Resource& q = resource(r);
+            q.enqueue(now_, QueueEntry{p.priority, p.tiebreak, q.next_seq(), slot, p.token});
+        }
+        if (st.patience >= 0)
+            ws_.calendar.schedule(now_ + patience(p, st.patience), slot, EventType::Renege, p.token);
+        return false;
+    }
+
+    // A patient waiting in every queue of its list is taken by r: it leaves the others.
+    [[gnu::noinline]] void leave_other_queues(Patient& q, Resource& r) {
+        const int taken = static_cast<int>(&r - ws_.resources.data());
+        for (int other : step(q.step).resources)
+            if (other != taken) resource(other).left_queue(now_);
+        q.at = taken;
+    }
+
+    // `as:` records which of the list the patient got (its position, from 0).
+    [[gnu::noinline]] void record_choice(std::uint32_t slot, const StepSpec& st) {
+        const Patient& p = ws_.pool[slot];
+        const auto it = std::find(st.resources.begin(), st.resources.end(), p.at);
+        ws_.pool.values(slot)[st.as_attribute] = static_cast<double>(it - st.resources.begin());
     }
 
     // p starts at r now: a service ends by itself (false: p waits for it); a
@@ -647,7 +722,7 @@ private:
     // No free server: preempt, balk or join the queue (with a patience timer).
     [[gnu::noinline]] bool wait_for(std::uint32_t slot, const StepSpec& st, Resource& r) {
         Patient& p = ws_.pool[slot];
-        const ResourceSpec& rs = spec_.resources[static_cast<std::size_t>(st.resource)];
+        const ResourceSpec& rs = spec_.resources[static_cast<std::size_t>(p.at)];
         if (rs.preempt != Preempt::None && r.busy() <= r.capacity() && r.capacity() > 0) {
             // Waiting patients never outrank those in service, so one who
             // outranks the last in service goes ahead of the queue too.
@@ -659,11 +734,11 @@ private:
         }
         if (st.max_queue >= 0 && r.waiting() >= static_cast<std::size_t>(st.max_queue)) {
             record(p, [&](PatientStats& s) { ++s.balked[static_cast<std::size_t>(p.step)]; });
-            log_event(p, LogEvent::Balk, st.resource);
+            log_event(p, LogEvent::Balk, p.at);
             p.step = st.on_balk;
             return true;
         }
-        log_event(p, LogEvent::Schedule, st.resource);
+        log_event(p, LogEvent::Schedule, p.at);
         r.enqueue(now_, QueueEntry{p.priority, p.tiebreak, p.queue_seq, slot, p.token});
         if (st.patience >= 0)
             ws_.calendar.schedule(now_ + patience(p, st.patience), slot, EventType::Renege, p.token);

@@ -184,6 +184,10 @@ def has_economics(sc: Scenario) -> bool:
     return bool(cost_categories(sc)) or any(st.utility is not None for st in sc.pathway.values())
 
 
+# carepath::Choice, in order
+CHOICES = ("first_free", "shortest_queue", "round_robin", "random")
+
+
 def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelSpec:
     """Lower ``sc`` (its baseline; pass ``sc.variant(name)`` for a variant).
 
@@ -327,7 +331,12 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
             s.scale = add_expr(st.scale, f"{where}.scale", f"{where}.scale")
         if st.seize is not None:
             s.kind = _core.StepKind.SEIZE
-            s.resource = resource_index[st.seize]
+            s.resource = resource_index[st.seizes[0]]
+            if isinstance(st.seize, list):
+                s.resources = [resource_index[r] for r in st.seize]
+                s.choose = CHOICES.index(st.choose or "first_free")
+                if st.as_ is not None:
+                    s.as_attribute = attribute_names.index(st.as_)
             if st.service is not None:
                 s.duration = add_dist(st.service, f"{where}.service")
             if st.priority is not None:

@@ -99,6 +99,9 @@ def offered_loads(sc: Scenario) -> dict[str, float]:
     for name, step in sc.pathway.items():
         if step.seize is None:
             continue
+        if isinstance(step.seize, list):  # how the choice splits the work is not known here
+            work.update(dict.fromkeys(step.seize))
+            continue
         known = name not in unknown and step.service is not None and step.scale is None
         mean = mean_of(step.service) if known else None
         if mean is None or work.get(step.seize, 0.0) is None:
@@ -118,9 +121,10 @@ def overload_warnings(sc: Scenario) -> list[str]:
     """A one-line warning for each resource offered a load of 1 or more whose
     queue nobody leaves (no patience, no ``max_queue`` at its steps)."""
     bounded = {
-        step.seize
+        r
         for step in sc.pathway.values()
-        if step.seize is not None and (step.patience is not None or step.max_queue is not None)
+        if step.patience is not None or step.max_queue is not None
+        for r in step.seizes
     }
     return [
         f"resources.{name}: offered load {load:.3g} (arrival rate x mean service / capacity) "

@@ -60,6 +60,7 @@ struct Workspace {
     std::vector<TimeWeighted> occupancy;  // per `occupancy` step: patients at it
     std::vector<Stream> arrival_streams;  // per source
     std::vector<ProfileCursor> cursors;   // per source (profiles only)
+    std::vector<std::uint64_t> turns;     // per step: round-robin position of a seize list
     std::vector<std::uint32_t> arrived;   // per source: ordinal of the next patient
     std::vector<std::uint64_t> observed_arrivals;  // per source, in the observation window
     TimeWeighted in_system;

@@ -38,10 +38,21 @@ struct Cycle {
 
 enum class Preempt : int { None = 0, Resume = 1, Restart = 2 };
 
+// How a seize step with a list of resources picks one.
+enum class Choice : int {
+    FirstFree = 0,      // a free one, the first listed; if none, wait in every queue
+    ShortestQueue = 1,  // a free one, else the shortest queue (ties: the first listed)
+    RoundRobin = 2,     // each in turn
+    Random = 3,         // uniformly at random
+};
+
 struct StepSpec {
     std::string name;
     StepKind kind = StepKind::Exit;
     int resource = -1;
+    std::vector<int> resources;  // seize: a choice of these (empty: `resource` alone)
+    int choose = 0;              // a Choice
+    int as_attribute = -1;       // attribute set to the position of the resource taken
     int duration = -1;  // index into ModelSpec::distributions; -1 on a seize = hold until release
     Cycle until;        // a delay with no duration waits for the next of these times
     int priority = -1;  // index into ModelSpec::expressions; -1 = priority 0

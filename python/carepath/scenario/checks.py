@@ -96,10 +96,22 @@ def _check_step(
     names: list[str],
 ) -> None:
     where = f"pathway.{name}"
-    for key in ("seize", "release"):
-        value = getattr(step, key)
-        if value is not None and value not in sc.resources:
-            raise ScenarioError(f"{where}.{key}", _unknown("resource", value, resources))
+    for j, value in enumerate(step.seizes):
+        if value not in sc.resources:
+            at = f"{where}.seize" if isinstance(step.seize, str) else f"{where}.seize[{j}]"
+            raise ScenarioError(at, _unknown("resource", value, resources))
+        if isinstance(step.seize, list) and sc.resources[value].preempt != "none":
+            raise ScenarioError(
+                f"{where}.seize[{j}]",
+                f"'{value}' preempts; a choice of resources takes only non-preemptive ones",
+            )
+    if step.release is not None and step.release not in sc.resources:
+        raise ScenarioError(f"{where}.release", _unknown("resource", step.release, resources))
+    if step.as_ is not None and step.as_ not in sc.attributes:
+        raise ScenarioError(
+            f"{where}.as",
+            _unknown("attribute", step.as_, attributes) + "; declare it under attributes",
+        )
     for key, target in step.next_steps().items():
         if target not in sc.pathway:
             raise ScenarioError(f"{where}.{key}", _unknown("step", target, steps))

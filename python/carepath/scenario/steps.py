@@ -82,6 +82,8 @@ class BranchArm(BaseModel):
 # The keys each action takes besides itself; `then` is required where listed.
 _OPTIONS: dict[str, tuple[str, ...]] = {
     "seize": (
+        "choose",
+        "as_",
         "service",
         "scale",
         "priority",
@@ -125,9 +127,14 @@ class Step(BaseModel):
     docs/scenario-format.md for each option.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, serialize_by_alias=True, validate_by_name=True
+    )
 
-    seize: str | None = None
+    # one resource, or a choice of resources (see `choose`)
+    seize: str | Annotated[list[str], Field(min_length=2)] | None = None
+    choose: Literal["first_free", "shortest_queue", "round_robin", "random"] | None = None
+    as_: str | None = Field(default=None, alias="as")
     service: Distribution | None = None
     priority: str | None = None
     order: Literal["fifo", "longest_wait"] | None = None
@@ -176,6 +183,13 @@ class Step(BaseModel):
         """A seize without a service: the resource is kept until a release."""
         return self.seize is not None and self.service is None
 
+    @property
+    def seizes(self) -> list[str]:
+        """The resources a seize step may take (one, or its choice)."""
+        if self.seize is None:
+            return []
+        return [self.seize] if isinstance(self.seize, str) else list(self.seize)
+
     @model_validator(mode="after")
     def _one_action(self) -> Step:
         given = [a for a in ACTIONS if getattr(self, a) is not None]
@@ -186,13 +200,23 @@ class Step(BaseModel):
         allowed = _OPTIONS[action]
         for key in self.model_fields_set:
             if key != action and key not in allowed and getattr(self, key) is not None:
-                raise ValueError(f"'{key}' does not belong to a {action} step")
+                shown = "as" if key == "as_" else key
+                raise ValueError(f"'{shown}' does not belong to a {action} step")
         if action in _NEEDS_THEN and self.then is None:
             raise ValueError(f"a {action} step needs 'then' (the name of the next step)")
         for a, b in _PAIRS:
             if (getattr(self, a) is None) != (getattr(self, b) is None) and (a in allowed):
                 missing = b if getattr(self, b) is None else a
                 raise ValueError(f"'{a}' and '{b}' go together; add '{missing}'")
+        if isinstance(self.seize, list):
+            if len(set(self.seize)) != len(self.seize):
+                raise ValueError("a seize list names each resource once")
+            if self.service is None:
+                raise ValueError(
+                    "a seize from a list needs a service (which one to release would be unclear)"
+                )
+        elif self.choose is not None or self.as_ is not None:
+            raise ValueError("'choose' and 'as' go with a list of resources, seize: [a, b]")
         if action == "book" and self.on_full is None:
             raise ValueError(
                 "a book step needs 'on_full' (where a patient goes when no slot is free "
