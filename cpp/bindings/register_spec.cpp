@@ -19,7 +19,8 @@ void register_spec(py::module_& m) {
         .value("BOOK", StepKind::Book)
         .value("GOTO", StepKind::Goto)
         .value("COST", StepKind::Cost)
-        .value("UTILITY", StepKind::Utility);
+        .value("UTILITY", StepKind::Utility)
+        .value("BATCH", StepKind::Batch);
 
     py::enum_<Preempt>(m, "Preempt")
         .value("NONE", Preempt::None)
@@ -44,6 +45,8 @@ void register_spec(py::module_& m) {
         .def_readwrite("resources", &StepSpec::resources)
         .def_readwrite("choose", &StepSpec::choose)
         .def_readwrite("as_attribute", &StepSpec::as_attribute)
+        .def_readwrite("batch_size", &StepSpec::batch_size)
+        .def_readwrite("batch_timeout", &StepSpec::batch_timeout)
         .def_readwrite("weights", &StepSpec::weights)
         .def_readwrite("weight_expressions", &StepSpec::weight_expressions)
         .def_readwrite("conditions", &StepSpec::conditions)

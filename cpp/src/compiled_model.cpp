@@ -175,6 +175,7 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     appointment_index.assign(n_steps, -1);
     hourly_index.assign(n_steps, -1);
     occupancy_index.assign(n_steps, -1);
+    batch_index.assign(n_steps, -1);
     auto check_step = [&](int target, const std::string& where, const char* what) {
         check_index(target, n_steps, where, what);
     };
@@ -192,7 +193,8 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
             check_index(st.scale, expressions.size(), where, "scale expression");
         }
         if (st.occupancy) {
-            if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book)
+            if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book &&
+                st.kind != StepKind::Batch)
                 invalid(where, "only seize, delay and book steps have an occupancy");
             occupancy_index[i] = static_cast<int>(n_occupancy++);
         }
@@ -252,6 +254,19 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
             case StepKind::Goto:
                 check_step(st.next, where, "next step");
                 break;
+            case StepKind::Batch: {
+                if (st.batch_size < 1) invalid(where + ".batch.size", "must be >= 1, got " + std::to_string(st.batch_size));
+                if (!(st.batch_timeout == -1.0 || (std::isfinite(st.batch_timeout) && st.batch_timeout >= 0)))
+                    invalid(where + ".batch.timeout", "must be >= 0");
+                check_step(st.next, where, "next step");
+                const StepSpec& session = spec.steps[static_cast<std::size_t>(st.next)];
+                if (session.kind != StepKind::Seize || session.duration < 0 || session.patience != -1 ||
+                    session.max_queue >= 0)
+                    invalid(where + ".then", "a batch goes on to a seize step with a service, no patience and no max_queue "
+                                             "(the group's session)");
+                batch_index[i] = static_cast<int>(n_batches++);
+                break;
+            }
             case StepKind::Set:
                 if (st.set_attributes.size() != st.set_expressions.size())
                     invalid(where, "one expression per attribute set is needed");

@@ -63,6 +63,8 @@ public:
                 arrive(ev.target);
             } else if (type == EventType::CapacityChange) {
                 change_capacity(ev.target);
+            } else if (type == EventType::BatchTimeout) {
+                batch_timeout(ev.target, ev.token());
             } else {
                 Patient& p = ws_.pool[ev.target];
                 // Overtaken by another of its events: skip.  Otherwise the
@@ -136,6 +138,13 @@ public:
                 if (m_.occupancy_index[i] >= 0)
                     out([&] { return "occupancy." + spec_.steps[i].name + ".mean"; },
                         ws_.occupancy[static_cast<std::size_t>(m_.occupancy_index[i])].mean(h));
+            for (std::size_t i = 0; i < spec_.steps.size(); ++i) {
+                if (m_.batch_index[i] < 0) continue;
+                const auto& f = ws_.forming[static_cast<std::size_t>(m_.batch_index[i])];
+                out([&] { return "batches." + spec_.steps[i].name; }, static_cast<double>(f.groups));
+                out([&] { return "batch_size." + spec_.steps[i].name + ".mean"; },
+                    f.groups > 0 ? static_cast<double>(f.patients) / static_cast<double>(f.groups) : std::nan(""));
+            }
             if (spec_.distribution_top == 0) continue;
             for (std::size_t r = 0; r < ws_.resources.size(); ++r)
                 emit_levels(out, "busy." + spec_.resources[r].name, ws_.resources[r].busy_levels());
@@ -205,6 +214,14 @@ public:
         ws_.arrival_streams.clear();
         ws_.cursors.assign(spec_.sources.size(), ProfileCursor{});
         ws_.turns.assign(spec_.steps.size(), 0);
+        ws_.forming.resize(m_.n_batches);
+        for (auto& f : ws_.forming) {
+            f.members.clear();
+            f.generation = 0;
+            f.groups = f.patients = 0;
+        }
+        ws_.groups.clear();
+        ws_.free_groups.clear();
         families_.clear();
         for (std::uint32_t s = 0; s < spec_.sources.size(); ++s) {
             ws_.arrival_streams.emplace_back(seed_, replication_, Purpose::Arrivals, s, 0);
@@ -228,6 +245,8 @@ private:
         s.system_time.reset(spec_.system_time_over);
         s.waits.resize(m_.n_waits);
         s.appointment_waits.resize(m_.n_appointments);
+        s.batch_waits.resize(m_.n_batches);
+        for (auto& t : s.batch_waits) t.reset();
         for (std::size_t i = 0; i < n; ++i) {
             if (m_.wait_index[i] >= 0) s.waits[static_cast<std::size_t>(m_.wait_index[i])].reset(spec_.steps[i].over);
             if (m_.appointment_index[i] >= 0)
@@ -346,6 +365,7 @@ private:
         p.utility_since = now_;
         p.remaining = -1.0;
         p.occupying = -1;
+        p.group = -1;
         p.step = src.start;
         double* values = ws_.pool.values(slot);
         if (!spec_.attributes.empty()) {
@@ -506,6 +526,7 @@ private:
         if (!resumed) {
             const double wait = now_ - p.queue_since;
             record(p, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
+            if (p.group >= 0) group_waited(p, wait);
         }
         if (!resumed) log_event(p, LogEvent::Start, p.at);
         if (st.as_attribute >= 0) record_choice(slot, st);
@@ -562,6 +583,7 @@ private:
         if (r.tracks_service()) r.remove_in_service(slot);
         record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
         log_event(p, LogEvent::Complete, p.at);
+        if (p.group >= 0) end_session(p, st);
         p.step = st.next;
         serve_queue(r);
         advance(slot);
@@ -836,6 +858,9 @@ private:
                 case StepKind::Seize:
                     if (seize(slot, st)) continue;
                     return;
+                case StepKind::Batch:
+                    if (join_batch(slot, st)) continue;
+                    return;
                 case StepKind::Delay: {
                     if (st.hourly) count_hour(static_cast<std::size_t>(p.step), false);
                     const double d = st.duration >= 0 ? step_duration(st, slot) : until_next(st.until);
@@ -879,6 +904,94 @@ private:
                     return;
             }
         }
+    }
+
+    // A batch step: the patient joins the group forming there.  Returns true
+    // if it goes on at once (it completed the group and leads it).
+    [[gnu::noinline]] bool join_batch(std::uint32_t slot, const StepSpec& st) {
+        Patient& p = ws_.pool[slot];
+        Workspace::Forming& f = ws_.forming[static_cast<std::size_t>(m_.batch_index[static_cast<std::size_t>(p.step)])];
+        p.queue_since = now_;
+        log_event(p, LogEvent::Schedule);
+        f.members.push_back(slot);
+        if (f.members.size() == 1 && st.batch_timeout >= 0.0 && st.batch_size > 1)
+            ws_.calendar.schedule(now_ + st.batch_timeout, static_cast<std::uint32_t>(p.step), EventType::BatchTimeout,
+                                  f.generation & kTokenMask);
+        if (f.members.size() < static_cast<std::size_t>(st.batch_size)) return false;
+        return form_group(p.step, slot);
+    }
+
+    void batch_timeout(std::uint32_t i, std::uint32_t token) {
+        Workspace::Forming& f = ws_.forming[static_cast<std::size_t>(m_.batch_index[i])];
+        if ((f.generation & kTokenMask) != token || f.members.empty()) return;
+        form_group(static_cast<int>(i), UINT32_MAX);
+    }
+
+    // The group forming at batch step i goes on: its first member leads it
+    // through the session (the next step), the others follow.  Returns true
+    // if `current` (a patient being advanced) leads it.
+    bool form_group(int i, std::uint32_t current) {
+        const StepSpec& st = step(i);
+        const auto b = static_cast<std::size_t>(m_.batch_index[static_cast<std::size_t>(i)]);
+        Workspace::Forming& f = ws_.forming[b];
+        ++f.generation;  // its timeout, if pending, is overtaken
+        std::vector<std::uint32_t> members;
+        members.swap(f.members);
+        if (now_ >= spec_.warmup && now_ <= spec_.horizon) {
+            ++f.groups;
+            f.patients += members.size();
+        }
+        for (std::uint32_t m : members) {
+            Patient& q = ws_.pool[m];
+            const double waited = now_ - q.queue_since;
+            record(q, [&](PatientStats& s) {
+                s.batch_waits[b].add(waited);
+                ++s.completed[static_cast<std::size_t>(i)];
+            });
+            log_event(q, LogEvent::Start);
+            q.step = st.next;
+            if (m_.n_occupancy > 0) occupy(q);
+        }
+        const std::uint32_t leader = members.front();
+        if (members.size() > 1) {
+            std::uint32_t g;
+            if (ws_.free_groups.empty()) {
+                g = static_cast<std::uint32_t>(ws_.groups.size());
+                ws_.groups.emplace_back();
+            } else {
+                g = ws_.free_groups.back();
+                ws_.free_groups.pop_back();
+            }
+            ws_.groups[g].assign(members.begin() + 1, members.end());
+            ws_.pool[leader].group = static_cast<std::int32_t>(g);
+        }
+        f.members.swap(members);  // keep the capacity for the next group
+        f.members.clear();
+        if (leader == current) return true;
+        ws_.calendar.schedule(now_, leader, EventType::Wake, ws_.pool[leader].token);
+        return false;
+    }
+
+    // The group's session started after `wait`: each follower waited as long.
+    [[gnu::noinline]] void group_waited(const Patient& leader, double wait) {
+        const auto w = static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(leader.step)]);
+        for (std::uint32_t m : ws_.groups[static_cast<std::size_t>(leader.group)])
+            record(ws_.pool[m], [&](PatientStats& s) { s.waits[w].add(wait); });
+    }
+
+    // The session is over: the followers go on, one by one after the leader.
+    [[gnu::noinline]] void end_session(Patient& leader, const StepSpec& st) {
+        const auto g = static_cast<std::size_t>(leader.group);
+        for (std::uint32_t m : ws_.groups[g]) {
+            Patient& q = ws_.pool[m];
+            record(q, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(q.step)]; });
+            log_event(q, LogEvent::Complete, leader.at);
+            q.step = st.next;
+            ws_.calendar.schedule(now_, m, EventType::Wake, q.token);
+        }
+        ws_.groups[g].clear();
+        ws_.free_groups.push_back(static_cast<std::uint32_t>(g));
+        leader.group = -1;
     }
 
     // A chance branch whose weights are expressions: evaluated for the
@@ -968,6 +1081,8 @@ private:
                 out([&] { return "wait." + n + ".frac_waited" + cls; }, ratio(t.positive, t.n));
                 count("served.", s.completed[i]);
                 if (st.max_queue >= 0) count("balked.", s.balked[i]);
+            } else if (st.kind == StepKind::Batch) {
+                tally("batch_wait." + n, s.batch_waits[static_cast<std::size_t>(m_.batch_index[i])], {});
             } else if (st.kind == StepKind::Delay) {
                 count("served.", s.completed[i]);
             } else if (st.kind == StepKind::Book) {

@@ -348,6 +348,11 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
                 s.max_queue = st.max_queue
                 record(f"{where}.max_queue", _core.SlotKind.MAX_QUEUE, len(steps))
             s.over, s.over_labels = _thresholds(over.get(f"wait.{name}", []), in_time_units)
+        elif st.batch is not None:
+            s.kind = _core.StepKind.BATCH
+            s.batch_size = st.batch.size
+            if st.batch.timeout is not None:
+                s.batch_timeout = to_time_units(st.batch.timeout, sc.time_unit)
         elif st.delay is not None:
             s.kind = _core.StepKind.DELAY
             s.duration = add_dist(st.delay, f"{where}.delay")

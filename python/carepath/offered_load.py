@@ -96,8 +96,18 @@ def offered_loads(sc: Scenario) -> dict[str, float]:
     except np.linalg.LinAlgError:  # a loop nobody leaves
         return {}
     work: dict[str, float | None] = {}
+    # a group session serves a whole group at once: a server's work is per group
+    # (of `size` patients, or fewer, an unknown number, with a timeout)
+    per_session = {
+        s.then: (None if s.batch.timeout is not None else s.batch.size)
+        for s in sc.pathway.values()
+        if s.batch is not None
+    }
     for name, step in sc.pathway.items():
         if step.seize is None:
+            continue
+        if name in per_session and per_session[name] is None:
+            work.update(dict.fromkeys(step.seizes))
             continue
         if isinstance(step.seize, list):  # how the choice splits the work is not known here
             work.update(dict.fromkeys(step.seize))
@@ -107,7 +117,8 @@ def offered_loads(sc: Scenario) -> dict[str, float]:
         if mean is None or work.get(step.seize, 0.0) is None:
             work[step.seize] = None
         else:
-            work[step.seize] = work.get(step.seize, 0.0) + visits[index[name]] * max(mean, 0.0)
+            groups = visits[index[name]] / per_session.get(name, 1)  # type: ignore[operator]
+            work[step.seize] = work.get(step.seize, 0.0) + groups * max(mean, 0.0)
     loads = {}
     for resource, amount in work.items():
         if amount is None:

@@ -15,6 +15,7 @@ enum class EventType : std::uint32_t {
     Renege = 4,          // target: patient, whose patience ran out
     Appointment = 5,     // target: patient, whose booked slot starts
     CapacityChange = 6,  // target: resource
+    BatchTimeout = 7,    // target: batch step, whose forming group goes with fewer
 };
 
 // A patient's events carry its token at scheduling time; an event whose

@@ -32,7 +32,8 @@ public:
     std::size_t n_held = 0;
     std::vector<int> wait_index;         // per step: its wait tally (seize steps), or -1
     std::vector<int> appointment_index;  // per step: its appointment-wait tally (book steps), or -1
-    std::size_t n_waits = 0, n_appointments = 0;
+    std::vector<int> batch_index;  // per step: its batch tally (batch steps), or -1
+    std::size_t n_waits = 0, n_appointments = 0, n_batches = 0;
     std::vector<int> hourly_index;  // per step: its hourly counts (`hourly` steps), or -1
     std::size_t n_hourly = 0;
     std::vector<int> occupancy_index;  // per step: its occupancy level (`occupancy` steps), or -1

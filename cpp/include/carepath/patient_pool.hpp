@@ -36,6 +36,7 @@ struct Patient {
     std::int32_t slot_type = -1;  // booked slot's type
     std::int32_t occupying = -1;  // the occupancy level it counts in, or -1
     std::int32_t at = -1;  // the resource it waits for or uses at a seize; -1: every queue of a list
+    std::int32_t group = -1;  // leading a group from a batch step: its index in Workspace::groups
     bool observed = false;  // arrived after the warm-up: its outcomes are recorded
     bool has_routing = false;
     bool has_patience = false;

@@ -22,6 +22,7 @@ struct PatientStats {
     Tally system_time;
     std::vector<Tally> waits;              // per seize step (CompiledModel::wait_index)
     std::vector<Tally> appointment_waits;  // per book step, in days
+    std::vector<Tally> batch_waits;        // per batch step: from joining to the group going
     std::vector<std::uint64_t> completed;  // per step: served, delayed, attended
     std::vector<std::uint64_t> reneged, balked, dna, full;  // per step
     std::vector<std::uint64_t> exits;      // per outcome
@@ -61,6 +62,15 @@ struct Workspace {
     std::vector<Stream> arrival_streams;  // per source
     std::vector<ProfileCursor> cursors;   // per source (profiles only)
     std::vector<std::uint64_t> turns;     // per step: round-robin position of a seize list
+    // Batch steps: the group forming at each, and the groups in session.
+    struct Forming {
+        std::vector<std::uint32_t> members;
+        std::uint32_t generation = 0;  // a timeout for an earlier group is stale
+        std::uint64_t groups = 0, patients = 0;  // formed in the observation window
+    };
+    std::vector<Forming> forming;                    // per batch step
+    std::vector<std::vector<std::uint32_t>> groups;  // followers of each group's leader
+    std::vector<std::uint32_t> free_groups;
     std::vector<std::uint32_t> arrived;   // per source: ordinal of the next patient
     std::vector<std::uint64_t> observed_arrivals;  // per source, in the observation window
     TimeWeighted in_system;

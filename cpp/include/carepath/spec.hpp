@@ -27,6 +27,7 @@ enum class StepKind : int {
     Goto = 8,          // go to `next`
     Cost = 9,          // add a cost drawn from `duration`'s distribution to `cost_category`, go to `next`
     Utility = 10,      // the quality-of-life weight is expression `utility` from now on, go to `next`
+    Batch = 11,        // wait for batch_size patients (or batch_timeout), then go on as a group to `next`
 };
 
 // A weekly (or any periodic) pattern: occurrence k is at
@@ -53,6 +54,9 @@ struct StepSpec {
     std::vector<int> resources;  // seize: a choice of these (empty: `resource` alone)
     int choose = 0;              // a Choice
     int as_attribute = -1;       // attribute set to the position of the resource taken
+    // batch: a group goes once batch_size wait, or batch_timeout after its first (-1: never)
+    int batch_size = 0;
+    double batch_timeout = -1.0;
     int duration = -1;  // index into ModelSpec::distributions; -1 on a seize = hold until release
     Cycle until;        // a delay with no duration waits for the next of these times
     int priority = -1;  // index into ModelSpec::expressions; -1 = priority 0

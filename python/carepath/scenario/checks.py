@@ -36,7 +36,9 @@ def expression_names(sc: Scenario) -> list[str]:
 
 def holding_steps(sc: Scenario) -> list[str]:
     """The steps where patients spend time (and so have an occupancy)."""
-    return [n for n, s in sc.pathway.items() if s.seize or s.delay or s.book or s.wait_until]
+    return [
+        n for n, s in sc.pathway.items() if s.seize or s.delay or s.book or s.wait_until or s.batch
+    ]
 
 
 def expression_texts(sc: Scenario) -> list[str]:
@@ -107,6 +109,22 @@ def _check_step(
             )
     if step.release is not None and step.release not in sc.resources:
         raise ScenarioError(f"{where}.release", _unknown("resource", step.release, resources))
+    if step.batch is not None and step.then in sc.pathway:
+        session = sc.pathway[step.then]
+        if (
+            session.seize is None
+            or session.service is None
+            or session.patience is not None
+            or (session.max_queue is not None)
+        ):
+            raise ScenarioError(
+                f"{where}.then",
+                f"'{step.then}' must be a seize step with a service, no patience and no "
+                "max_queue: the group's session",
+            )
+        timeout = step.batch.timeout
+        if timeout is not None and not to_time_units(timeout, sc.time_unit) >= 0:
+            raise ScenarioError(f"{where}.batch.timeout", f"must be >= 0, got {timeout}")
     if step.as_ is not None and step.as_ not in sc.attributes:
         raise ScenarioError(
             f"{where}.as",
@@ -250,7 +268,7 @@ def _instant_successors(step: Step) -> list[str]:
     """The steps a patient can reach from ``step`` without simulated time passing."""
     out = [arm.target for arm in step.branch or []]
     out += [t for t in (step.goto, step.on_balk, step.on_full) if t is not None]
-    if step.action in ("set", "release", "cost", "utility") or step.holds:
+    if step.action in ("set", "release", "cost", "utility", "batch") or step.holds:
         out.append(str(step.then))
     duration = step.service if step.service is not None else step.delay
     if duration is not None and (duration.can_be_zero() or duration.dist == "normal"):

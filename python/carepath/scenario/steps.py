@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from .clock import WEEKDAYS, TimeOfDay, Weekdays
+from .clock import WEEKDAYS, Duration, TimeOfDay, Weekdays
 from .distributions import Distribution, NumberOrDistribution
 from .types import MAX_CAPACITY, Count
 
@@ -21,6 +21,7 @@ ACTIONS = (
     "seize",
     "delay",
     "wait_until",
+    "batch",
     "branch",
     "book",
     "set",
@@ -46,6 +47,16 @@ class WaitUntil(BaseModel):
         Field(min_length=1),
     ]
     days: Weekdays = list(WEEKDAYS)
+
+
+class BatchOptions(BaseModel):
+    """A group session: patients wait until ``size`` are together (or the
+    first has waited ``timeout``: the group goes with fewer), then the next
+    step, a seize, serves the whole group on one server."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    size: Annotated[Count, Field(ge=1, le=100_000)]
+    timeout: Duration | None = None
 
 
 class BranchArm(BaseModel):
@@ -97,6 +108,7 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
     ),
     "delay": ("scale", "patience", "on_renege", "then"),
     "wait_until": ("then",),
+    "batch": ("then",),
     "branch": (),
     "exit": (),
     "release": ("then",),
@@ -106,7 +118,7 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
     "utility": ("then",),
     "book": ("types", "not_before", "dna", "on_dna", "on_full", "patience", "on_renege", "then"),
 }
-_NEEDS_THEN = ("seize", "delay", "wait_until", "release", "set", "book", "cost", "utility")
+_NEEDS_THEN = ("seize", "delay", "wait_until", "batch", "release", "set", "book", "cost", "utility")
 _PAIRS = (("patience", "on_renege"), ("max_queue", "on_balk"), ("dna", "on_dna"))
 
 
@@ -144,6 +156,7 @@ class Step(BaseModel):
     delay: Distribution | None = None
     scale: str | None = None
     wait_until: WaitUntil | None = None
+    batch: BatchOptions | None = None
     patience: Distribution | None = None
     on_renege: str | None = None
     branch: Annotated[list[BranchArm], Field(min_length=1)] | None = None
