@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -64,6 +64,9 @@ class Selection:
         Replications simulated (KN++ simulates a few stages ahead).
     guarantee
         What the choice promises, in words.
+    apcs
+        OCBA: the approximate probability of correct selection (a
+        Bonferroni lower bound, normal approximation); None for KN++.
     """
 
     best: str
@@ -72,7 +75,7 @@ class Selection:
     replications: int
     simulated: int
     guarantee: str
-    details: dict[str, Any] = field(default_factory=dict)
+    apcs: float | None = None
 
     def __repr__(self) -> str:
         return (
@@ -389,5 +392,5 @@ def select_best(
         replications=int(np.sum(out["used"])),
         simulated=int(out["simulated"]),
         guarantee=guarantee,
-        details={k_: v for k_, v in out.items() if k_ == "apcs"},
+        apcs=out.get("apcs"),
     )
