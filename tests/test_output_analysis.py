@@ -188,6 +188,15 @@ def test_precision_options_name_the_field():
         cp.run("mm5", precision=0.05, metrics=["wait.nowhere"])
 
 
+def test_an_unreachable_precision_stops_at_the_budget_with_a_warning():
+    with pytest.warns(UserWarning, match="precision not reached within 40 replications"):
+        res = cp.run(
+            "mm5", precision=1e-6, metrics=["wait.see_clinician.mean"], max_replications=40
+        )
+    assert 40 <= res.replications <= 45
+    assert not res.replication_report["solved"].any()
+
+
 def test_run_precision_on_the_command_line(capsys):
     from carepath.cli import main
 

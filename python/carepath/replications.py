@@ -193,9 +193,10 @@ def run_to_precision(
         }
         if all(o.solved for o in outcomes.values()):
             break
-        if n_run >= max_replications + klimit(look_ahead, n_run):
+        limit = max_replications + klimit(look_ahead, max_replications)
+        if n_run >= limit:
             break
-        batch = min(max(batch, n_run // 4), max_replications + 100 - n_run)
+        batch = max(1, min(max(batch, n_run // 4), limit - n_run))
     unsolved = [f"{m} ({v})" for (v, m), o in outcomes.items() if not o.solved]
     if unsolved:
         warnings.warn(
