@@ -103,6 +103,21 @@ def test_warmup_command_prints_its_reasoning(tmp_path, capsys):
     assert plot.stat().st_size > 1000
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--series", "nowhere"], "carepath: error: --series: no series 'nowhere'"),
+        (["--bin", "1e9"], "carepath: error: --bin: makes"),
+    ],
+)
+def test_warmup_command_errors_are_one_line_exit_2(args, message, capsys):
+    from carepath.cli import main
+
+    code = main(["warmup", "mm5", "--replications", "2", *args])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.startswith(message) and "\n" not in err
+
+
 # -- replications to a precision --------------------------------------------------
 
 
@@ -312,3 +327,7 @@ def test_select_command_over_a_sweep_file(tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert code == 0 and "best: resources.clinician.capacity=7" in out
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("params:\n  resources.clinician.capacity: [5, 6]\n")
+    code = main(["select", str(broken), "--metric", "arrivals", "--delta", "1"])
+    assert code == 2 and "needs 'scenario' and 'params'" in capsys.readouterr().err

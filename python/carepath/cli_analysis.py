@@ -120,7 +120,7 @@ def precision_text(report: Any) -> str:
 
 
 def warmup_command(args: argparse.Namespace, scenario: Scenario) -> int:
-    from . import warmup  # noqa: F401  (adds Results.warmup_analysis)
+    from . import warmup  # adds Results.warmup_analysis
     from .run import run
 
     width = float(scenario.horizon) / 200
@@ -131,6 +131,12 @@ def warmup_command(args: argparse.Namespace, scenario: Scenario) -> int:
             raise ScenarioError("--bin", str(err)) from None
         if not width > 0:
             raise ScenarioError("--bin", f"must be > 0, got {args.bin}")
+    bins = float(scenario.horizon) / width
+    if bins < 2 * warmup.BATCH + 1:  # the last, shorter bin is left out
+        raise ScenarioError(
+            "--bin",
+            f"makes {bins:g} bins of the horizon; MSER-5 needs at least 11: use a narrower bin",
+        )
     sc = scenario.with_changes(
         {"warmup": 0, "results.series": {"bin": width}, "results.event_log": None}
     )
@@ -138,7 +144,10 @@ def warmup_command(args: argparse.Namespace, scenario: Scenario) -> int:
     res = run(
         sc, replications=args.replications, seed=args.seed, threads=args.threads, variants=[variant]
     )
-    analysis = res.warmup_analysis(args.series, variant=variant)
+    try:
+        analysis = res.warmup_analysis(args.series, variant=variant)
+    except ValueError as err:  # a series the run does not keep
+        raise ScenarioError("--series", str(err)) from None
     print(analysis.reasoning())
     if args.plot:
         from .io import atomic_path
@@ -149,16 +158,17 @@ def warmup_command(args: argparse.Namespace, scenario: Scenario) -> int:
 
 
 def select_command(args: argparse.Namespace) -> int:
+    from .cli import _sweep_spec
     from .selection import select_best
     from .sweep.design import make_points
 
     source = Path(args.source)
     spec = parse_yaml(source.read_text(), str(source)) if source.is_file() else None
     if isinstance(spec, dict) and "params" in spec:  # a sweep file: choose among its points
-        scenario = spec["scenario"]
-        beside = source.parent / str(scenario)
-        sc = load(str(beside) if beside.is_file() else scenario)
-        points = make_points(spec["params"], spec.get("design", "grid"), spec.get("n"))
+        spec = _sweep_spec(args.source)  # checked, its scenario found as `carepath sweep` finds it
+        sc = load(spec["scenario"])
+        seed = spec.get("seed", sc.seed)  # the sweep's own points, sampled designs included
+        points = make_points(spec["params"], spec.get("design", "grid"), spec.get("n"), seed)
         candidates: Any = {
             ", ".join(f"{p}={v}" for p, v in row.items()): dict(row)
             for row in points.to_dict(orient="records")
