@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
-from scipy import stats
 from scipy.optimize import brentq
 
 import carepath as cp
 from carepath.errors import ScenarioError
+from pathways import covers
 
 
 def _groups(arrivals: dict, batch: dict, service: dict, **top) -> dict:
@@ -70,9 +68,7 @@ def test_poisson_arrivals_in_groups_of_b_match_the_bulk_service_queue():
         ("batch_wait.gather.mean", (b - 1) / (2 * lam)),
         ("wait.session.mean", sigma / (mu * (1 - sigma))),
     ):
-        x = res.values("baseline")[metric].to_numpy()
-        half = stats.t.ppf(0.995, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))
-        assert abs(x.mean() - theory) <= half, (metric, x.mean(), theory, half)
+        covers(res, metric, theory)
     assert (res.per_replication["batch_size.gather.mean"] == b).all()
 
 

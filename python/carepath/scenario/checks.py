@@ -65,6 +65,7 @@ def check_references(sc: Scenario) -> None:
     resources = list(sc.resources)
     attributes = list(sc.attributes)
     names = expression_names(sc)
+    service = service_names(sc)
     for name in (*RESERVED, *STATE_NAMES):
         if name in sc.attributes:
             raise ScenarioError(f"attributes.{name}", f"'{name}' is a built-in variable; rename it")
@@ -82,7 +83,7 @@ def check_references(sc: Scenario) -> None:
         if name in arrival_names[:i]:
             raise ScenarioError(f"arrivals[{i}].name", f"duplicate arrival name '{name}'")
     for name, step in sc.pathway.items():
-        _check_step(sc, name, step, steps, resources, attributes, names)
+        _check_step(sc, name, step, steps, resources, attributes, names, service)
     _check_holds(sc)
     _check_results(sc)
     _check_zero_time_loops(sc)
@@ -96,6 +97,7 @@ def _check_step(
     resources: list[str],
     attributes: list[str],
     names: list[str],
+    service: ServiceNames,
 ) -> None:
     where = f"pathway.{name}"
     for j, value in enumerate(step.seizes):
@@ -135,21 +137,19 @@ def _check_step(
             raise ScenarioError(f"{where}.{key}", _unknown("step", target, steps))
     for j, arm in enumerate(step.branch or []):
         if isinstance(arm.p, str):
-            compile_expression(arm.p, names, f"{where}.branch[{j}].p", service=service_names(sc))
+            compile_expression(arm.p, names, f"{where}.branch[{j}].p", service=service)
         if arm.when is not None:
-            compile_expression(
-                arm.when, names, f"{where}.branch[{j}].when", service=service_names(sc)
-            )
+            compile_expression(arm.when, names, f"{where}.branch[{j}].when", service=service)
     if step.priority is not None:
-        compile_expression(step.priority, names, f"{where}.priority", service=service_names(sc))
+        compile_expression(step.priority, names, f"{where}.priority", service=service)
     if step.scale is not None:
         if step.seize is not None and step.service is None:
             raise ScenarioError(f"{where}.scale", "scales a service; a hold has none")
-        compile_expression(step.scale, names, f"{where}.scale", service=service_names(sc))
+        compile_expression(step.scale, names, f"{where}.scale", service=service)
     if isinstance(step.dna, str):
-        compile_expression(step.dna, names, f"{where}.dna", service=service_names(sc))
+        compile_expression(step.dna, names, f"{where}.dna", service=service)
     if step.utility is not None:
-        compile_expression(step.utility, names, f"{where}.utility", service=service_names(sc))
+        compile_expression(step.utility, names, f"{where}.utility", service=service)
     if step.category in ("total", "per_patient"):
         raise ScenarioError(f"{where}.category", f"'{step.category}' names a total; choose another")
     for attr, text in (step.set or {}).items():
@@ -158,7 +158,7 @@ def _check_step(
                 f"{where}.set.{attr}",
                 _unknown("attribute", attr, attributes) + "; declare it under attributes",
             )
-        compile_expression(text, names, f"{where}.set.{attr}", service=service_names(sc))
+        compile_expression(text, names, f"{where}.set.{attr}", service=service)
     if step.waiting_since is not None and step.waiting_since not in sc.attributes:
         raise ScenarioError(
             f"{where}.waiting_since", _unknown("attribute", step.waiting_since, attributes)
