@@ -333,10 +333,14 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         }
         if (st.over.size() != st.over_labels.size()) invalid(where, "one label per threshold is needed");
     }
+    plain_seize.assign(n_steps, 0);
     for (std::size_t i = 0; i < n_steps; ++i) {
         const StepSpec& st = spec.steps[i];
         if (st.kind == StepKind::Release && held_index[static_cast<std::size_t>(st.resource)] == -1)
             invalid("pathway." + st.name, "releases a resource that no step holds");
+        if (st.kind == StepKind::Seize && st.resources.empty())
+            plain_seize[i] = resource_fifo[static_cast<std::size_t>(st.resource)] && st.duration >= 0 &&
+                             st.patience == -1 && st.max_queue == -1 && st.scale == -1 && !st.hourly;
     }
     if (spec.system_time_over.size() != spec.system_time_over_labels.size())
         invalid("results.over", "one label per threshold is needed");

@@ -136,7 +136,7 @@ double Distribution::standard_gamma(double shape, Stream& s) const {
     }
 }
 
-double Distribution::sample(Stream& s) const {
+double Distribution::sample_other(Stream& s) const {
     switch (kind_) {
         case DistKind::Exponential:
             return a_ * s.exponential();

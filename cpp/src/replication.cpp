@@ -546,6 +546,21 @@ private:
         ws_.calendar.schedule(p.service_end, slot, EventType::ServiceEnd, p.token);
     }
 
+    // begin() at a plain seize (CompiledModel::plain_seize), without the
+    // checks for what such a step cannot have: the same draws in the same order.
+    void begin_plain(std::uint32_t slot, Patient& p, const StepSpec& st, Resource& r) {
+        r.start_service(now_);
+        const double wait = now_ - p.queue_since;
+        record(p, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
+        if (p.group >= 0) group_waited(p, wait);
+        log_event(p, LogEvent::Start, p.at);
+        const double d = duration(st.duration, p);
+        p.service_total = d;
+        if (spec_.economics) charge_service(p, static_cast<std::size_t>(p.at), d);
+        p.service_end = now_ + d;
+        ws_.calendar.schedule(p.service_end, slot, EventType::ServiceEnd, p.token);
+    }
+
     // Starts queued patients while r has free servers.
     void serve_queue(Resource& r) {
         while (r.can_start_waiting()) {
@@ -554,9 +569,13 @@ private:
             if (q.token != e.token) continue;  // it left the queue
             r.left_queue(now_);
             ++q.token;  // its patience timer is overtaken, and its places in other queues
+            const StepSpec& st = step(q.step);
+            if (m_.plain_seize[static_cast<std::size_t>(q.step)]) {
+                begin_plain(e.patient, q, st, r);
+                continue;
+            }
             if (q.at < 0) leave_other_queues(q, r);
             begin(e.patient, r);
-            const StepSpec& st = step(q.step);
             if (st.duration < 0) {  // a hold: it goes on with its pathway, as a new event
                 q.step = st.next;
                 ws_.calendar.schedule(now_, e.patient, EventType::Wake, q.token);
@@ -646,10 +665,21 @@ private:
     // granted, or balked), false if it now waits.
     bool seize(std::uint32_t slot, const StepSpec& st) {
         Patient& p = ws_.pool[slot];
-        if (st.hourly) count_hour(static_cast<std::size_t>(p.step), false);
         p.queue_since = p.backdated ? p.arrival_time : now_;
         p.backdated = false;
         p.remaining = -1.0;
+        if (m_.plain_seize[static_cast<std::size_t>(p.step)]) {  // the patient starts, or joins a FIFO queue
+            p.at = st.resource;
+            Resource& r = resource(st.resource);
+            if (r.has_free_server()) {
+                begin_plain(slot, p, st, r);
+            } else {
+                log_event(p, LogEvent::Schedule, p.at);
+                r.enqueue(now_, QueueEntry{0.0, 0.0, 0, slot, p.token});
+            }
+            return false;
+        }
+        if (st.hourly) count_hour(static_cast<std::size_t>(p.step), false);
         p.at = st.resources.empty() ? st.resource : choose(slot, st);
         if (p.at < 0) return wait_for_any(slot, st);
         Resource& r = resource(p.at);

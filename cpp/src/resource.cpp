@@ -22,20 +22,14 @@ void Resource::reset(int capacity, bool fifo, bool track_service, bool scheduled
     capacity_level_.set(0.0, capacity);
 }
 
-void Resource::enqueue(double now, const QueueEntry& e) {
-    ++waiting_;
-    queue_level_.set(now, static_cast<double>(waiting_));
-    if (fifo_) {
-        if (ring_size_ == ring_.size()) {  // grow, unrolling the ring
-            std::vector<std::uint64_t> bigger(ring_.empty() ? 16 : 2 * ring_.size());
-            for (std::size_t i = 0; i < ring_size_; ++i) bigger[i] = ring_[(ring_head_ + i) & (ring_.size() - 1)];
-            ring_.swap(bigger);
-            ring_head_ = 0;
-        }
-        ring_[(ring_head_ + ring_size_++) & (ring_.size() - 1)] =
-            e.patient | static_cast<std::uint64_t>(e.token) << 32;
-        return;
-    }
+void Resource::grow_ring() {  // unrolls the ring into one twice the size
+    std::vector<std::uint64_t> bigger(ring_.empty() ? 16 : 2 * ring_.size());
+    for (std::size_t i = 0; i < ring_size_; ++i) bigger[i] = ring_[(ring_head_ + i) & (ring_.size() - 1)];
+    ring_.swap(bigger);
+    ring_head_ = 0;
+}
+
+void Resource::heap_push(const QueueEntry& e) {
     heap_.push_back(e);
     std::size_t i = heap_.size() - 1;
     while (i > 0) {
@@ -47,13 +41,7 @@ void Resource::enqueue(double now, const QueueEntry& e) {
     heap_[i] = e;
 }
 
-QueueEntry Resource::pop_front() {
-    if (fifo_) {
-        const std::uint64_t front = ring_[ring_head_];
-        ring_head_ = (ring_head_ + 1) & (ring_.size() - 1);
-        --ring_size_;
-        return QueueEntry{0.0, 0.0, 0, static_cast<std::uint32_t>(front), static_cast<std::uint32_t>(front >> 32)};
-    }
+QueueEntry Resource::heap_pop() {
     const QueueEntry out = heap_.front();
     const QueueEntry last = heap_.back();
     heap_.pop_back();

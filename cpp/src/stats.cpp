@@ -12,7 +12,7 @@ constexpr int kBlock = 1 << LogHistogram::kBlockBits;
 }
 
 void LogHistogram::reset() {
-    for (int o = lowest_; o <= highest_; ++o) {
+    for (int o = 0; o < kOctaves; ++o) {
         if (octaves_[static_cast<std::size_t>(o)] == 0) continue;
         octaves_[static_cast<std::size_t>(o)] = 0;
         for (int b = o << (kSubBits - kBlockBits); b < (o + 1) << (kSubBits - kBlockBits); ++b) {
@@ -22,39 +22,11 @@ void LogHistogram::reset() {
         }
     }
     zeros_ = below_ = above_ = total_ = 0;
-    lowest_ = kOctaves;
-    highest_ = -1;
     min_ = std::numeric_limits<double>::infinity();
     max_ = -min_;
 }
 
-void LogHistogram::add(double x) {
-    min_ = std::min(min_, x);
-    max_ = std::max(max_, x);
-    ++total_;
-    if (!(x > 0.0)) {
-        ++zeros_;
-        return;
-    }
-    std::uint64_t bits;
-    std::memcpy(&bits, &x, sizeof bits);
-    const int exponent = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
-    if (exponent < kMinExp) {
-        ++below_;
-        return;
-    }
-    if (exponent >= kMaxExp) {
-        ++above_;
-        return;
-    }
-    const int octave = exponent - kMinExp;
-    const int bin = (octave << kSubBits) | static_cast<int>((bits >> (52 - kSubBits)) & (kSub - 1));
-    ++counts_[static_cast<std::size_t>(bin)];
-    ++blocks_[static_cast<std::size_t>(bin >> kBlockBits)];
-    ++octaves_[static_cast<std::size_t>(octave)];
-    lowest_ = std::min(lowest_, octave);
-    highest_ = std::max(highest_, octave);
-}
+void LogHistogram::add_outside(int exponent) { ++(exponent < kMinExp ? below_ : above_); }
 
 double LogHistogram::bin_low(int bin) {
     const int exponent = (bin >> kSubBits) + kMinExp;
@@ -75,7 +47,7 @@ void LogHistogram::quantiles(const double* qs, double* out, std::size_t n) const
     for (; k < n && targets[k] <= cum; ++k) out[k] = std::max(min_, 0.0);
     cum += static_cast<double>(below_);
     for (; k < n && targets[k] <= cum; ++k) out[k] = std::ldexp(1.0, kMinExp);
-    for (int o = lowest_; o <= highest_ && k < n; ++o) {
+    for (int o = 0; o < kOctaves && k < n; ++o) {
         const double in_octave = octaves_[static_cast<std::size_t>(o)];
         if (!(targets[k] <= cum + in_octave)) {
             cum += in_octave;

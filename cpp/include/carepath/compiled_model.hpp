@@ -28,6 +28,10 @@ public:
     // Bytes, not vector<bool>: read on every seize.
     std::vector<std::uint8_t> resource_fifo;    // no step orders this resource's queue
     std::vector<std::uint8_t> resource_tracks;  // preemptive or interrupted at shift ends
+    // Per step: a seize of one FIFO resource for a service, with no
+    // patience, balking, scale or hourly counts -- most seizes, which
+    // take the short path.
+    std::vector<std::uint8_t> plain_seize;
     std::vector<int> held_index;        // per resource: its slot in a patient's holdings, or -1
     std::size_t n_held = 0;
     std::vector<int> wait_index;         // per step: its wait tally (seize steps), or -1

@@ -54,10 +54,23 @@ public:
     }
 
     std::uint64_t next_seq() { return next_seq_++; }
-    void enqueue(double now, const QueueEntry& e);
+    // The FIFO ring's paths are inline: they are most models' every queue.
+    void enqueue(double now, const QueueEntry& e) {
+        ++waiting_;
+        queue_level_.set(now, static_cast<double>(waiting_));
+        if (!fifo_) return heap_push(e);
+        if (ring_size_ == ring_.size()) grow_ring();
+        ring_[(ring_head_ + ring_size_++) & (ring_.size() - 1)] = e.patient | static_cast<std::uint64_t>(e.token) << 32;
+    }
     // Removes the front entry, which may be stale; the caller checks its
     // token and then calls left_queue() for a live one.
-    QueueEntry pop_front();
+    QueueEntry pop_front() {
+        if (!fifo_) return heap_pop();
+        const std::uint64_t front = ring_[ring_head_];
+        ring_head_ = (ring_head_ + 1) & (ring_.size() - 1);
+        --ring_size_;
+        return QueueEntry{0.0, 0.0, 0, static_cast<std::uint32_t>(front), static_cast<std::uint32_t>(front >> 32)};
+    }
     // One waiting patient left the queue (served, reneged).
     void left_queue(double now) {
         --waiting_;
@@ -87,6 +100,9 @@ public:
     double queue_in_bin(std::size_t k) { return queue_level_.bin_mean(k); }
 
 private:
+    void grow_ring();
+    void heap_push(const QueueEntry& e);
+    QueueEntry heap_pop();
     static bool before(const QueueEntry& x, const QueueEntry& y) {
         if (x.priority != y.priority) return x.priority < y.priority;
         if (x.tiebreak != y.tiebreak) return x.tiebreak < y.tiebreak;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -23,6 +24,7 @@ public:
         last_ = 0.0;
         area_ = 0.0;
         bin_width_ = 0.0;
+        extras_ = false;
         bins_.clear();
         time_at_.clear();
         audits_.clear();
@@ -31,6 +33,7 @@ public:
     }
     void use_levels(std::size_t top, double audit) {
         time_at_.assign(top + 1, 0.0);
+        extras_ = true;
         audit_ = audit;
         audits_.assign(audit > 0.0 ? top + 1 : 0, 0.0);
         n_audits_ = 0;
@@ -50,6 +53,7 @@ public:
     }
     void use_bins(double width, std::size_t n) {
         bin_width_ = width;
+        extras_ = true;
         bins_.assign(n, 0.0);
     }
     // The mean level in bin k (the last bin may be shorter than the width).
@@ -86,13 +90,17 @@ private:
             last_ = warmup_;
         }
         area_ += level_ * (now - last_);
-        if (bin_width_ > 0.0 && level_ != 0.0) spread(last_, now);
-        if (!time_at_.empty()) tally(last_, now);
+        if (extras_) keep_extras(last_, now);
         last_ = now;
+    }
+    // Bins and levels, when asked for: one flag keeps them off the plain path.
+    [[gnu::noinline]] void keep_extras(double from, double to) {
+        if (bin_width_ > 0.0 && level_ != 0.0) spread(from, to);
+        if (!time_at_.empty()) tally(from, to);
     }
     // An audit at time t sees the level in force over [t, next change), so
     // the last of several changes at the same instant.
-    [[gnu::noinline]] void tally(double from, double to) {
+    void tally(double from, double to) {
         const std::size_t top = time_at_.size() - 1;
         const std::size_t k = level_ <= 0.0 ? 0 : std::min(static_cast<std::size_t>(level_ + 0.5), top);
         time_at_[k] += to - from;
@@ -104,7 +112,7 @@ private:
             }
         }
     }
-    [[gnu::noinline]] void spread(double from, double to) {
+    void spread(double from, double to) {
         while (from < to) {
             auto k = static_cast<std::size_t>((from - warmup_) / bin_width_);
             if (k >= bins_.size()) k = bins_.size() - 1;
@@ -117,6 +125,7 @@ private:
     }
     double warmup_ = 0, horizon_ = 0, level_ = 0, last_ = 0, area_ = 0;
     double bin_width_ = 0;
+    bool extras_ = false;  // bins or levels
     std::vector<double> bins_;
     std::vector<double> time_at_, audits_;  // per level
     double audit_ = 0, next_audit_ = 0;
@@ -128,8 +137,8 @@ private:
 // between 2^kMinExp and 2^kMaxExp, so a quantile is within 1/2^kSubBits
 // (0.4%) relative error whatever the scale of the values.  Counts per power
 // of two (octave) and per block of 16 bins let quantiles skip to their block
-// and a reset clear only the blocks used: a few dozen steps, not the range
-// of values (a replication's tallies often see a few hundred values).
+// and a reset clear only the blocks used: a few hundred steps, not the
+// range of values (a replication's tallies often see a few hundred values).
 class LogHistogram {
 public:
     static constexpr int kSubBits = 8;
@@ -141,7 +150,24 @@ public:
 
     LogHistogram() : counts_(kBins, 0), blocks_(kBins >> kBlockBits, 0), octaves_(kOctaves, 0) {}
     void reset();
-    void add(double x);
+    void add(double x) {
+        min_ = std::min(min_, x);
+        max_ = std::max(max_, x);
+        ++total_;
+        if (!(x > 0.0)) {
+            ++zeros_;
+            return;
+        }
+        std::uint64_t bits;
+        std::memcpy(&bits, &x, sizeof bits);
+        const int exponent = static_cast<int>(bits >> 52) - 1023;  // x > 0: no sign bit
+        const auto octave = static_cast<unsigned>(exponent - kMinExp);
+        if (octave >= static_cast<unsigned>(kOctaves)) return add_outside(exponent);
+        const unsigned bin = octave << kSubBits | static_cast<unsigned>(bits >> (52 - kSubBits)) & ((1u << kSubBits) - 1);
+        ++counts_[bin];
+        ++blocks_[bin >> kBlockBits];
+        ++octaves_[octave];
+    }
     std::uint64_t count() const { return total_; }
     // Quantile q in [0, 1], interpolated linearly within the bin; NaN if empty.
     double quantile(double q) const {
@@ -154,11 +180,11 @@ public:
 
 private:
     static double bin_low(int bin);
+    [[gnu::noinline]] void add_outside(int exponent);
     std::vector<std::uint32_t> counts_;
     std::vector<std::uint32_t> blocks_;   // per 16 bins: their sum
     std::vector<std::uint32_t> octaves_;  // per power of two: the sum of its bins
     std::uint64_t zeros_ = 0, below_ = 0, above_ = 0, total_ = 0;
-    int lowest_ = kOctaves, highest_ = -1;  // octaves touched
     double min_ = std::numeric_limits<double>::infinity(), max_ = -std::numeric_limits<double>::infinity();
 };
 
