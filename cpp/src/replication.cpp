@@ -1082,7 +1082,7 @@ private:
             out([&] { return base + ".p95" + cls; }, centile[2]);
             for (std::size_t i = 0; i < t.thresholds.size(); ++i) {
                 out([&] { return base + ".over_" + labels[i] + cls; }, static_cast<double>(t.over[i]));
-                out([&] { return base + ".frac_over_" + labels[i] + cls; }, ratio(t.over[i], t.n));
+                out([&] { return base + ".frac_over_" + labels[i] + cls; }, ratio(t.over[i], t.n()));
             }
         };
         out([&] { return "arrivals" + cls; }, static_cast<double>(s.arrivals));
@@ -1108,7 +1108,7 @@ private:
             if (st.kind == StepKind::Seize) {
                 const Tally& t = s.waits[static_cast<std::size_t>(m_.wait_index[i])];
                 tally("wait." + n, t, st.over_labels);
-                out([&] { return "wait." + n + ".frac_waited" + cls; }, ratio(t.positive, t.n));
+                out([&] { return "wait." + n + ".frac_waited" + cls; }, ratio(t.positive(), t.n()));
                 count("served.", s.completed[i]);
                 if (st.max_queue >= 0) count("balked.", s.balked[i]);
             } else if (st.kind == StepKind::Batch) {
@@ -1118,7 +1118,7 @@ private:
             } else if (st.kind == StepKind::Book) {
                 tally("appointment_wait." + n, s.appointment_waits[static_cast<std::size_t>(m_.appointment_index[i])],
                       st.over_labels);
-                count("booked.", s.appointment_waits[static_cast<std::size_t>(m_.appointment_index[i])].n);
+                count("booked.", s.appointment_waits[static_cast<std::size_t>(m_.appointment_index[i])].n());
                 count("attended.", s.completed[i]);
                 out([&] { return "dna." + n + cls; }, ratio(s.dna[i], s.dna[i] + s.completed[i]));
                 count("full.", s.full[i]);

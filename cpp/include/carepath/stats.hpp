@@ -137,8 +137,9 @@ private:
 // between 2^kMinExp and 2^kMaxExp, so a quantile is within 1/2^kSubBits
 // (0.4%) relative error whatever the scale of the values.  Counts per power
 // of two (octave) and per block of 16 bins let quantiles skip to their block
-// and a reset clear only the blocks used: a few hundred steps, not the
-// range of values (a replication's tallies often see a few hundred values).
+// and a reset clear only the blocks used, between the least positive and
+// the largest value seen: a few dozen steps, not the whole range (a
+// replication's tallies often see a few hundred values).
 class LogHistogram {
 public:
     static constexpr int kSubBits = 8;
@@ -158,6 +159,7 @@ public:
             ++zeros_;
             return;
         }
+        min_positive_ = std::min(min_positive_, x);
         std::uint64_t bits;
         std::memcpy(&bits, &x, sizeof bits);
         const int exponent = static_cast<int>(bits >> 52) - 1023;  // x > 0: no sign bit
@@ -169,6 +171,7 @@ public:
         ++octaves_[octave];
     }
     std::uint64_t count() const { return total_; }
+    std::uint64_t not_positive() const { return zeros_; }  // zeros, and any value not > 0
     // Quantile q in [0, 1], interpolated linearly within the bin; NaN if empty.
     double quantile(double q) const {
         double out;
@@ -181,37 +184,36 @@ public:
 private:
     static double bin_low(int bin);
     [[gnu::noinline]] void add_outside(int exponent);
+    void octaves_used(int& first, int& last) const;
     std::vector<std::uint32_t> counts_;
     std::vector<std::uint32_t> blocks_;   // per 16 bins: their sum
     std::vector<std::uint32_t> octaves_;  // per power of two: the sum of its bins
     std::uint64_t zeros_ = 0, below_ = 0, above_ = 0, total_ = 0;
     double min_ = std::numeric_limits<double>::infinity(), max_ = -std::numeric_limits<double>::infinity();
+    double min_positive_ = std::numeric_limits<double>::infinity();  // bounds the octaves used, with max_
 };
 
 // Count, sum and distribution of one kind of observation (e.g. waits at a
 // step), with exact counts above user-given thresholds.
 struct Tally {
-    std::uint64_t n = 0;
-    std::uint64_t positive = 0;
     double sum = 0.0;
-    LogHistogram histogram;
+    LogHistogram histogram;  // also counts the observations, and those not > 0
     std::vector<double> thresholds;
     std::vector<std::uint64_t> over;
 
     void reset(const std::vector<double>& over_thresholds = {}) {
-        n = positive = 0;
         sum = 0.0;
         histogram.reset();
         thresholds = over_thresholds;
         over.assign(thresholds.size(), 0);
     }
     void add(double x) {
-        ++n;
-        positive += x > 0.0;
         sum += x;
         histogram.add(x);
         for (std::size_t i = 0; i < thresholds.size(); ++i) over[i] += x > thresholds[i];
     }
+    std::uint64_t n() const { return histogram.count(); }
+    std::uint64_t positive() const { return histogram.count() - histogram.not_positive(); }
     double mean() const;
 };
 
