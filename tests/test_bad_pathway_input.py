@@ -283,6 +283,18 @@ CASES = [
     ("reserved attribute", edit("attributes.now", 1), "attributes.now", ["built-in variable"]),
     ("by continuous", edit("results", {"by": ["age"]}), "results.by[0]", ["any number of values"]),
     (
+        "percentile of 100",
+        edit("results", {"percentiles": [50, 100]}),
+        "results.percentiles[1]",
+        ["must be < 100, got 100"],
+    ),
+    (
+        "percentiles out of order",
+        edit("results", {"percentiles": [95, 50]}),
+        "results.percentiles",
+        ["must increase, got 50 after 95"],
+    ),
+    (
         "by unknown",
         edit("results", {"by": ["urgnt"]}),
         "results.by[0]",

@@ -93,7 +93,8 @@ def mutated(draw: Any) -> dict:
             "unicode": st.sampled_from(UNICODE),
             "scale": st.sampled_from([0.001, 0.5, 2.0, 1000.0]),
         }.get(how, st.none())
-        mutate(data, path, how, draw(value))
+        # a copy: a shared [1, 2] swapped in twice, or into itself, would make a cycle
+        mutate(data, path, how, copy.deepcopy(draw(value)))
     return data
 
 

@@ -153,6 +153,8 @@ void register_spec(py::module_& m) {
         .def_readwrite("classes", &ModelSpec::classes)
         .def_readwrite("system_time_over", &ModelSpec::system_time_over)
         .def_readwrite("system_time_over_labels", &ModelSpec::system_time_over_labels)
+        .def_readwrite("percentiles", &ModelSpec::percentiles)
+        .def_readwrite("percentile_labels", &ModelSpec::percentile_labels)
         .def_readwrite("max_steps_without_time", &ModelSpec::max_steps_without_time)
         .def_readwrite("max_in_system", &ModelSpec::max_in_system)
         .def_readwrite("max_events", &ModelSpec::max_events);

@@ -344,6 +344,14 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     }
     if (spec.system_time_over.size() != spec.system_time_over_labels.size())
         invalid("results.over", "one label per threshold is needed");
+    if (spec.percentiles.size() > 8) invalid("results.percentiles", "at most 8");
+    if (spec.percentile_labels.size() != spec.percentiles.size())
+        invalid("results.percentiles", "one label per percentile is needed");
+    for (std::size_t j = 0; j < spec.percentiles.size(); ++j) {
+        const double q = spec.percentiles[j];
+        if (!(q > 0.0 && q < 1.0) || (j > 0 && !(q > spec.percentiles[j - 1])))
+            invalid("results.percentiles", "must increase strictly, each between 0 and 100");
+    }
     for (std::size_t e = 0; e < expressions.size(); ++e)
         for (int step : expressions[e].occupancy_steps())
             if (occupancy_index[static_cast<std::size_t>(step)] < 0)

@@ -242,15 +242,16 @@ private:
     void reset_stats(PatientStats& s) {
         const std::size_t n = spec_.steps.size();
         s.arrivals = s.in_system_at_end = 0;
-        s.system_time.reset(spec_.system_time_over);
+        const bool bins = !spec_.percentiles.empty();
+        s.system_time.reset(spec_.system_time_over, bins);
         s.waits.resize(m_.n_waits);
         s.appointment_waits.resize(m_.n_appointments);
         s.batch_waits.resize(m_.n_batches);
-        for (auto& t : s.batch_waits) t.reset();
+        for (auto& t : s.batch_waits) t.reset({}, bins);
         for (std::size_t i = 0; i < n; ++i) {
-            if (m_.wait_index[i] >= 0) s.waits[static_cast<std::size_t>(m_.wait_index[i])].reset(spec_.steps[i].over);
+            if (m_.wait_index[i] >= 0) s.waits[static_cast<std::size_t>(m_.wait_index[i])].reset(spec_.steps[i].over, bins);
             if (m_.appointment_index[i] >= 0)
-                s.appointment_waits[static_cast<std::size_t>(m_.appointment_index[i])].reset(spec_.steps[i].over);
+                s.appointment_waits[static_cast<std::size_t>(m_.appointment_index[i])].reset(spec_.steps[i].over, bins);
         }
         s.completed.assign(n, 0);
         s.reneged.assign(n, 0);
@@ -1073,13 +1074,12 @@ private:
     template <class Sink>
     void emit_patients(Sink& out, const PatientStats& s, const std::string& cls) {
         auto tally = [&](const std::string& base, const Tally& t, const std::vector<std::string>& labels) {
-            static constexpr double kCentiles[3] = {0.50, 0.90, 0.95};
-            double centile[3];
-            t.histogram.quantiles(kCentiles, centile, 3);
+            const std::size_t n_centiles = spec_.percentiles.size();  // at most 8, checked by the compiler
+            double centile[8];
+            if (n_centiles > 0) t.histogram.quantiles(spec_.percentiles.data(), centile, n_centiles);
             out([&] { return base + ".mean" + cls; }, t.mean());
-            out([&] { return base + ".p50" + cls; }, centile[0]);
-            out([&] { return base + ".p90" + cls; }, centile[1]);
-            out([&] { return base + ".p95" + cls; }, centile[2]);
+            for (std::size_t j = 0; j < n_centiles; ++j)
+                out([&] { return base + "." + spec_.percentile_labels[j] + cls; }, centile[j]);
             for (std::size_t i = 0; i < t.thresholds.size(); ++i) {
                 out([&] { return base + ".over_" + labels[i] + cls; }, static_cast<double>(t.over[i]));
                 out([&] { return base + ".frac_over_" + labels[i] + cls; }, ratio(t.over[i], t.n()));

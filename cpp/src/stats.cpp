@@ -27,9 +27,10 @@ void LogHistogram::octaves_used(int& first, int& last) const {
 // Clears the blocks used.  Which blocks of an octave are used is read into
 // a bit mask first: a branch on each block would be mispredicted about as
 // often as not when a replication's few hundred values are spread thin.
-void LogHistogram::reset() {
+void LogHistogram::reset(bool bins) {
     int first, last;
     octaves_used(first, last);
+    if (counts_.empty()) last = -1;
     constexpr int kBlocksPerOctave = 1 << (kSubBits - kBlockBits);
     for (int o = first; o <= last; ++o) {
         std::uint32_t* blocks = blocks_.data() + o * kBlocksPerOctave;
@@ -42,12 +43,22 @@ void LogHistogram::reset() {
         std::fill_n(blocks, kBlocksPerOctave, 0u);
         octaves_[static_cast<std::size_t>(o)] = 0;
     }
+    bins_ = bins;
+    if (!bins && !counts_.empty()) counts_ = blocks_ = octaves_ = {};  // give the memory back
     zeros_ = below_ = above_ = total_ = 0;
     min_ = min_positive_ = std::numeric_limits<double>::infinity();
     max_ = -min_;
 }
 
 void LogHistogram::add_outside(int exponent) { ++(exponent < kMinExp ? below_ : above_); }
+
+bool LogHistogram::allocate() {
+    if (!bins_) return false;
+    counts_.assign(kBins, 0);
+    blocks_.assign(kBins >> kBlockBits, 0);
+    octaves_.assign(kOctaves, 0);
+    return true;
+}
 
 // 2^exponent * (1 + sub / 2^kSubBits), built from its bits (exact, as ldexp
 // would give, without a library call).
@@ -75,6 +86,7 @@ void LogHistogram::quantiles(const double* qs, double* out, std::size_t n) const
     for (; k < n && targets[k] <= cum; ++k) out[k] = std::ldexp(1.0, kMinExp);
     int first, last;
     octaves_used(first, last);
+    if (counts_.empty()) last = -1;  // no value in the bins' range
     for (int o = first; o <= last && k < n; ++o) {
         const double in_octave = octaves_[static_cast<std::size_t>(o)];
         if (!(targets[k] <= cum + in_octave)) {

@@ -18,6 +18,7 @@ from .scenario.clock import (
     to_time_units,
 )
 from .scenario.distributions import Empirical
+from .scenario.model import percentile_label
 
 # Scenario path (dotted, list items as numbers: "arrivals.0.rate") -> the
 # engine slots its value fills, as (kind, index, sub).  See bind_slots.
@@ -425,6 +426,8 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
     spec.system_time_over, spec.system_time_over_labels = _thresholds(
         over.get("system_time", []), in_time_units
     )
+    spec.percentiles = [p / 100.0 for p in sc.results.percentiles]
+    spec.percentile_labels = [percentile_label(p) for p in sc.results.percentiles]
 
     spec.sources = [
         _source_spec(a, sc, step_index, add_dist, record, i) for i, a in enumerate(sc.arrivals)

@@ -7,6 +7,7 @@ In Jupyter a figure shows itself inline (it has a PNG representation).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,21 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 WEEKDAY_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-STATISTICS = ("mean", "p50", "p90", "p95")
+_PERCENTILE = re.compile(r"p(\d+)(?:_(\d+))?")
+
+
+def _statistics_of(metrics: Sequence[str], base: str) -> list[tuple[str, str]]:
+    """(suffix, axis label) of the mean and the percentiles reported for ``base``."""
+    found = []
+    for m in metrics:
+        match = _PERCENTILE.fullmatch(m[len(base) + 1 :]) if m.startswith(base + ".") else None
+        if match is not None:
+            value = float(f"{match[1]}.{match[2] or 0}")
+            found.append((value, m[len(base) + 1 :]))
+    labels = [("mean", "mean")]
+    for value, suffix in sorted(found):
+        labels.append((suffix, "median" if value == 50 else f"{value:g}th centile"))
+    return labels
 
 
 def _figure(width: float = 7.0, height: float = 4.5) -> tuple[Figure, Axes]:
@@ -40,23 +55,19 @@ class RunPlots:
 
     def _statistics(self, base: str, ylabel: str, title: str) -> Figure:
         summary = self._res.summary().set_index(["variant", "metric"])
-        missing = [
-            s for s in STATISTICS if (self._res.variants[0], f"{base}.{s}") not in summary.index
-        ]
-        if missing:
-            raise KeyError(f"no '{base}.{missing[0]}' in these results")
+        if (self._res.variants[0], f"{base}.mean") not in summary.index:
+            raise KeyError(f"no '{base}.mean' in these results")
+        statistics = _statistics_of(self._res.metrics, base)
         fig, ax = _figure()
         variants = self._res.variants
         width = 0.8 / len(variants)
-        x = np.arange(len(STATISTICS))
+        x = np.arange(len(statistics))
         for i, variant in enumerate(variants):
-            rows = summary.loc[[(variant, f"{base}.{s}") for s in STATISTICS]]
+            rows = summary.loc[[(variant, f"{base}.{s}") for s, _ in statistics]]
             mean = rows["mean"].to_numpy()
             err = np.vstack([mean - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - mean])
             ax.bar(x + i * width, mean, width, label=variant, yerr=np.nan_to_num(err), capsize=3)
-        ax.set_xticks(
-            x + width * (len(variants) - 1) / 2, ["mean", "median", "90th centile", "95th centile"]
-        )
+        ax.set_xticks(x + width * (len(variants) - 1) / 2, [label for _, label in statistics])
         ax.set_ylabel(ylabel)
         ax.set_title(title)
         ax.legend(title="variant")

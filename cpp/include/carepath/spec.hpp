@@ -190,6 +190,11 @@ struct ModelSpec {
     std::vector<ClassSpec> classes;
     std::vector<double> system_time_over;
     std::vector<std::string> system_time_over_labels;
+    // Percentiles of every time tally (`results.percentiles`), as fractions
+    // in (0, 1), increasing, at most 8, with their metric suffixes ("p50");
+    // none: no histograms at all.
+    std::vector<double> percentiles = {0.50, 0.90, 0.95};
+    std::vector<std::string> percentile_labels = {"p50", "p90", "p95"};
     // A patient that takes this many steps without simulated time passing is
     // stuck in a loop; the run stops with an error naming the step.
     std::int64_t max_steps_without_time = 100000;

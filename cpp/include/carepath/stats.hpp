@@ -149,8 +149,9 @@ public:
     static constexpr int kBins = kOctaves << kSubBits;
     static constexpr int kBlockBits = 4;
 
-    LogHistogram() : counts_(kBins, 0), blocks_(kBins >> kBlockBits, 0), octaves_(kOctaves, 0) {}
-    void reset();
+    // Empties the histogram; without bins it only counts (no percentiles).
+    // The bins' storage (about 80 KB) is taken at the first value that needs it.
+    void reset(bool bins = true);
     void add(double x) {
         min_ = std::min(min_, x);
         max_ = std::max(max_, x);
@@ -165,6 +166,7 @@ public:
         const int exponent = static_cast<int>(bits >> 52) - 1023;  // x > 0: no sign bit
         const auto octave = static_cast<unsigned>(exponent - kMinExp);
         if (octave >= static_cast<unsigned>(kOctaves)) return add_outside(exponent);
+        if (counts_.empty() && !allocate()) return;
         const unsigned bin = octave << kSubBits | static_cast<unsigned>(bits >> (52 - kSubBits)) & ((1u << kSubBits) - 1);
         ++counts_[bin];
         ++blocks_[bin >> kBlockBits];
@@ -184,10 +186,12 @@ public:
 private:
     static double bin_low(int bin);
     [[gnu::noinline]] void add_outside(int exponent);
+    [[gnu::noinline]] bool allocate();  // false: no bins wanted
     void octaves_used(int& first, int& last) const;
     std::vector<std::uint32_t> counts_;
     std::vector<std::uint32_t> blocks_;   // per 16 bins: their sum
     std::vector<std::uint32_t> octaves_;  // per power of two: the sum of its bins
+    bool bins_ = true;
     std::uint64_t zeros_ = 0, below_ = 0, above_ = 0, total_ = 0;
     double min_ = std::numeric_limits<double>::infinity(), max_ = -std::numeric_limits<double>::infinity();
     double min_positive_ = std::numeric_limits<double>::infinity();  // bounds the octaves used, with max_
@@ -201,9 +205,10 @@ struct Tally {
     std::vector<double> thresholds;
     std::vector<std::uint64_t> over;
 
-    void reset(const std::vector<double>& over_thresholds = {}) {
+    // distribution: keep the histogram's bins, for percentiles
+    void reset(const std::vector<double>& over_thresholds = {}, bool distribution = true) {
         sum = 0.0;
-        histogram.reset();
+        histogram.reset(distribution);
         thresholds = over_thresholds;
         over.assign(thresholds.size(), 0);
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from ..errors import ScenarioError
 from .books import Book
@@ -196,12 +196,22 @@ class DistributionOptions(BaseModel):
     )
 
 
+def percentile_label(p: float) -> str:
+    """The metric suffix of percentile ``p``: 50 -> ``p50``, 99.9 -> ``p99_9``."""
+    return "p" + f"{p:.3f}".rstrip("0").rstrip(".").replace(".", "_")
+
+
 class ResultOptions(BaseModel):
     """Extra outputs: metrics by patient class, counts over thresholds, counts
     by clock hour at some steps, and derived metrics (formulas over metrics
-    and named constants such as unit costs)."""
+    and named constants such as unit costs).  ``percentiles`` sets which
+    percentiles every time metric reports (none: no histograms, less memory
+    and time)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    percentiles: Annotated[
+        list[Annotated[float, Field(gt=0, lt=100, allow_inf_nan=False)]], Field(max_length=8)
+    ] = [50.0, 90.0, 95.0]
     by: list[str] = Field(default_factory=list)
     over: dict[str, Annotated[list[Duration], Field(min_length=1)]] = Field(default_factory=dict)
     hourly: list[str] = Field(default_factory=list)
@@ -211,6 +221,16 @@ class ResultOptions(BaseModel):
     series: SeriesOptions | None = None
     event_log: EventLogOptions | None = None
     distributions: DistributionOptions | None = None
+
+    @field_validator("percentiles")
+    @classmethod
+    def _percentiles_increase(cls, values: list[float]) -> list[float]:
+        for i, p in enumerate(values):
+            if round(p, 3) != p:
+                raise ValueError(f"{p} has more than 3 decimals")
+            if i > 0 and p <= values[i - 1]:
+                raise ValueError(f"must increase, got {p:g} after {values[i - 1]:g}")
+        return values
 
 
 # horizon, warmup and follow_up: a number of time units, or a duration that
