@@ -110,9 +110,7 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         }
     }
 
-    week_rate.assign(spec.sources.size(), {});
-    week_time_per_mass.assign(spec.sources.size(), {});
-    week_run.assign(spec.sources.size(), {});
+    week.assign(spec.sources.size(), {});
     for (std::size_t i = 0; i < spec.sources.size(); ++i) {
         const SourceSpec& src = spec.sources[i];
         const std::string where = "arrivals." + src.name;
@@ -140,18 +138,15 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                     smax = std::max(smax, v);
                 }
                 if (!(hmax * wmax * smax > 0)) invalid(where + ".profile", "some hour must have a rate > 0");
-                auto& rates = week_rate[i];
-                auto& inverse = week_time_per_mass[i];
-                rates.resize(168);
-                inverse.resize(168);
+                auto& hours = week[i];
+                hours.resize(168);
                 for (std::size_t h = 0; h < 168; ++h) {
-                    rates[h] = src.hourly[h % 24] * src.weekday[h / 24];
-                    inverse[h] = 1.0 / rates[h];
+                    const double rate = src.hourly[h % 24] * src.weekday[h / 24];
+                    hours[h] = WeekHour{rate, 1.0 / rate, 1};
                 }
-                auto& run = week_run[i];
-                run.assign(168, 1);
                 for (std::size_t h = 0; h < 168; ++h)
-                    while (run[h] < 168 && rates[(h + static_cast<std::size_t>(run[h])) % 168] == rates[h]) ++run[h];
+                    while (hours[h].run < 168 && hours[(h + static_cast<std::size_t>(hours[h].run)) % 168].rate == hours[h].rate)
+                        ++hours[h].run;
                 break;
             }
             case SourceKind::Schedule:

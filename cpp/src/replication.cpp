@@ -420,7 +420,7 @@ private:
         while (!(need < c.left)) {
             need -= c.left;
             if (c.end > end_) return c.end;
-            next_segment(source, c);
+            next_segment(c);
         }
         c.left -= need;
         return c.end - c.left * c.time_per_mass;
@@ -428,6 +428,10 @@ private:
 
     // Puts the cursor on the segment holding t (at the start of a replication).
     void first_segment(std::uint32_t source, ProfileCursor& c, double t) {
+        const std::vector<double>& season = spec_.sources[source].season;
+        c.week_hours = m_.week[source].data();
+        c.season = season.empty() ? nullptr : season.data();
+        c.season_weeks = season.size();
         const double hours = t * spec_.hours_per_unit + spec_.start_hour_of_week;
         c.hour = static_cast<std::int64_t>(std::floor(hours)) - 1;  // next_segment moves on one
         c.hour_of_week = static_cast<int>((c.hour + 168) % 168);
@@ -435,12 +439,12 @@ private:
         c.week = static_cast<std::int64_t>(std::floor(t * spec_.hours_per_unit / 168.0)) - 1;
         c.week_end = t;
         c.end = t;
-        next_segment(source, c);
+        next_segment(c);
     }
 
     // Moves the cursor to the segment that starts where the current one ends:
     // to the next change of rate, at an hour or a week of the season.
-    void next_segment(std::uint32_t source, ProfileCursor& c) {
+    void next_segment(ProfileCursor& c) {
         const double t = c.end;
         const double start = spec_.start_hour_of_week;
         // rounding can leave t on the end of the next hour or week: move past it
@@ -448,21 +452,20 @@ private:
             c.hour_end = (static_cast<double>(++c.hour + 1) - start) * units_per_hour_;
             if (++c.hour_of_week == 168) c.hour_of_week = 0;
         }
-        const auto h = static_cast<std::size_t>(c.hour_of_week);
-        c.rate = m_.week_rate[source][h];
-        c.time_per_mass = m_.week_time_per_mass[source][h];  // no division an arrival, nor a segment
+        const CompiledModel::WeekHour& hour = c.week_hours[c.hour_of_week];
+        c.rate = hour.rate;
+        c.time_per_mass = hour.time_per_mass;  // no division an arrival, nor a segment
         // hours that follow at the same rate (a night, a closed weekend) join the segment
-        if (const int more = m_.week_run[source][h] - 1; more > 0) {
+        if (const int more = hour.run - 1; more > 0) {
             c.hour += more;
             c.hour_of_week += more;
             if (c.hour_of_week >= 168) c.hour_of_week -= 168;
             c.hour_end = (static_cast<double>(c.hour + 1) - start) * units_per_hour_;
         }
         c.end = c.hour_end;
-        const std::vector<double>& season = spec_.sources[source].season;
-        if (!season.empty()) {
+        if (c.season != nullptr) {
             while (!(c.week_end > t)) c.week_end = 168.0 * static_cast<double>(++c.week + 1) * units_per_hour_;
-            const double factor = season[static_cast<std::size_t>(c.week) % season.size()];
+            const double factor = c.season[static_cast<std::size_t>(c.week) % c.season_weeks];
             c.rate *= factor;
             c.time_per_mass /= factor;
             c.end = std::min(c.end, c.week_end);

@@ -42,10 +42,14 @@ public:
     std::size_t n_hourly = 0;
     std::vector<int> occupancy_index;  // per step: its occupancy level (`occupancy` steps), or -1
     std::size_t n_occupancy = 0;
-    // Per profile source: its rate in each hour of the week (hourly x weekday), Monday 00:00 first.
-    std::vector<std::vector<double>> week_rate;
-    std::vector<std::vector<double>> week_time_per_mass;  // 1 / week_rate (inf where 0)
-    std::vector<std::vector<int>> week_run;  // hours from each hour of the week at its rate (1..168)
+    // One hour of a profile's week: its rate (hourly x weekday), 1 / rate
+    // (inf where 0) and the hours from it at that rate (1..168), together:
+    // a change of segment reads one place.
+    struct WeekHour {
+        double rate, time_per_mass;
+        int run;
+    };
+    std::vector<std::vector<WeekHour>> week;  // per profile source, Monday 00:00 first
     // Per-patient values: the attributes, then the built-ins `arrived` and `now`.
     std::size_t n_values = 0;
     std::size_t arrived_value = 0, now_value = 0;

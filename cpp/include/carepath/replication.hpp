@@ -41,6 +41,9 @@ struct HourlyCounts {
 // calendar hour or the next week of its season), with `left` of its rate
 // mass (expected arrivals) after the last arrival.
 struct ProfileCursor {
+    const CompiledModel::WeekHour* week_hours = nullptr;  // the source's hours of the week
+    const double* season = nullptr;                 // its multipliers by week, or null
+    std::size_t season_weeks = 0;
     double end = 0.0, rate = 0.0, time_per_mass = 0.0, left = 0.0;
     double hour_end = 0.0, week_end = 0.0;
     std::int64_t hour = 0, week = 0;  // hours since the Monday before t = 0; weeks since t = 0
