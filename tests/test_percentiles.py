@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
+
 import carepath as cp
 from conftest import interval, mmc
 from test_theory import erlang_c
@@ -61,3 +63,23 @@ def test_plot_of_waits_follows_the_percentiles():
     fig = res.plot.waits("see_clinician")
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert labels == ["mean", "median", "99th centile"]
+
+
+def test_percentiles_are_within_a_bin_of_the_exact_order_statistics():
+    """The histogram's percentile lies in the bin of the exact order statistic
+    X_(ceil(q n)), so within 1/256 of it relatively: checked against the
+    times in system of every patient, from the event log."""
+    data = {
+        **mmc(2, 1.6, horizon=6000.0, warmup=0.0),
+        "results": {"percentiles": [10, 50, 90, 95, 99], "event_log": {"max_events": 10**6}},
+    }
+    res = cp.run(data, replications=2, seed=5)
+    log = res.event_log
+    for rep, events in log.groupby("replication"):
+        times = events.pivot_table(index="patient", columns="event", values="time", aggfunc="first")
+        stay = (times["exit"] - times["arrive"]).dropna().to_numpy()
+        row = res.per_replication[res.per_replication["replication"] == rep].iloc[0]
+        assert row["system_time.p50"] > 0 and len(stay) == row["exits.served"]
+        for p in (10, 50, 90, 95, 99):
+            exact = np.quantile(stay, p / 100, method="inverted_cdf")
+            assert abs(row[f"system_time.p{p}"] - exact) <= exact / 256 + 1e-12, (rep, p)

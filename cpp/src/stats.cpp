@@ -44,7 +44,11 @@ void LogHistogram::reset(bool bins) {
         octaves_[static_cast<std::size_t>(o)] = 0;
     }
     bins_ = bins;
-    if (!bins && !counts_.empty()) counts_ = blocks_ = octaves_ = {};  // give the memory back
+    if (!bins && !counts_.empty()) {  // give the memory back (assigning {} would keep it)
+        std::vector<std::uint32_t>().swap(counts_);
+        std::vector<std::uint32_t>().swap(blocks_);
+        std::vector<std::uint32_t>().swap(octaves_);
+    }
     zeros_ = below_ = above_ = total_ = 0;
     min_ = min_positive_ = std::numeric_limits<double>::infinity();
     max_ = -min_;
