@@ -56,12 +56,10 @@ void LogHistogram::reset(bool bins) {
 
 void LogHistogram::add_outside(int exponent) { ++(exponent < kMinExp ? below_ : above_); }
 
-bool LogHistogram::allocate() {
-    if (!bins_) return false;
+void LogHistogram::allocate() {
     counts_.assign(kBins, 0);
     blocks_.assign(kBins >> kBlockBits, 0);
     octaves_.assign(kOctaves, 0);
-    return true;
 }
 
 // 2^exponent * (1 + sub / 2^kSubBits), built from its bits (exact, as ldexp

@@ -153,20 +153,20 @@ public:
     // The bins' storage (about 80 KB) is taken at the first value that needs it.
     void reset(bool bins = true);
     void add(double x) {
+        ++total_;
+        const bool positive = x > 0.0;
+        zeros_ += !positive;
+        if (!bins_) return;  // counting only: nothing else is read
         min_ = std::min(min_, x);
         max_ = std::max(max_, x);
-        ++total_;
-        if (!(x > 0.0)) {
-            ++zeros_;
-            return;
-        }
+        if (!positive) return;
         min_positive_ = std::min(min_positive_, x);
         std::uint64_t bits;
         std::memcpy(&bits, &x, sizeof bits);
         const int exponent = static_cast<int>(bits >> 52) - 1023;  // x > 0: no sign bit
         const auto octave = static_cast<unsigned>(exponent - kMinExp);
         if (octave >= static_cast<unsigned>(kOctaves)) return add_outside(exponent);
-        if (counts_.empty() && !allocate()) return;
+        if (counts_.empty()) allocate();
         const unsigned bin = octave << kSubBits | static_cast<unsigned>(bits >> (52 - kSubBits)) & ((1u << kSubBits) - 1);
         ++counts_[bin];
         ++blocks_[bin >> kBlockBits];
@@ -186,7 +186,7 @@ public:
 private:
     static double bin_low(int bin);
     [[gnu::noinline]] void add_outside(int exponent);
-    [[gnu::noinline]] bool allocate();  // false: no bins wanted
+    [[gnu::noinline]] void allocate();
     void octaves_used(int& first, int& last) const;
     std::vector<std::uint32_t> counts_;
     std::vector<std::uint32_t> blocks_;   // per 16 bins: their sum
