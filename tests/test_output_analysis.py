@@ -14,27 +14,12 @@ from carepath.errors import ScenarioError
 from carepath.replications import replications_needed
 from carepath.selection import kn_plus_plus, ocba
 from carepath.warmup import mser, mser_statistic, welch
+from conftest import mmc
 
 
 def _mm1(**extra) -> cp.Scenario:
-    return cp.load(
-        {
-            "name": "mm1",
-            "horizon": 4000,
-            "replications": 50,
-            "resources": {"server": {"capacity": 1}},
-            "arrivals": [{"name": "a", "rate": 0.9, "start": "serve"}],
-            "pathway": {
-                "serve": {
-                    "seize": "server",
-                    "service": {"dist": "exponential", "mean": 1},
-                    "then": "out",
-                },
-                "out": {"exit": "done"},
-            },
-            **extra,
-        }
-    )
+    """M/M/1 at rho = 0.9, started empty, 50 replications."""
+    return cp.load({**mmc(1, 0.9, horizon=4000, warmup=0), "replications": 50, **extra})
 
 
 # -- warm-up -------------------------------------------------------------------
