@@ -3,6 +3,7 @@
 // event scheduled, so simultaneous events run in the order they were
 // scheduled and a run is a pure function of its seed.
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace carepath {
@@ -34,6 +35,12 @@ struct Event {
     std::uint32_t token() const { return tag >> 4; }
 };
 
+// A 4-ary heap keeps the calendar shallow.  Every slot past the last event
+// holds a sentinel that sorts after any event, and at least four follow it,
+// so a node's children are always four: sift_down compares them without a
+// loop whose length depends on the heap's size, whose exit the processor
+// would mispredict as the calendar grows and shrinks.
+//
 // pop() leaves the returned event's slot at the root until the next call: if
 // the handler then schedules an event (the usual case: a service end starts
 // the next service), it replaces the root with one sift-down instead of a
@@ -42,12 +49,13 @@ struct Event {
 class Calendar {
 public:
     void clear() {
-        heap_.clear();
+        heap_.assign(kChildren, kSentinel);
+        n_ = 0;
         next_seq_ = 0;
         root_free_ = false;
     }
     bool empty() const { return size() == 0; }
-    std::size_t size() const { return heap_.size() - (root_free_ ? 1 : 0); }
+    std::size_t size() const { return n_ - (root_free_ ? 1 : 0); }
 
     void schedule(double time, std::uint32_t target, EventType type, std::uint32_t token = 0) {
         const Event e{time, next_seq_++, target, static_cast<std::uint32_t>(type) | (token & kTokenMask) << 4};
@@ -56,8 +64,8 @@ public:
             sift_down(e);
             return;
         }
-        heap_.push_back(e);
-        sift_up(heap_.size() - 1);
+        if (n_ + kChildren >= heap_.size()) heap_.push_back(kSentinel);
+        sift_up(n_++, e);
     }
 
     // The earliest event; valid until the next pop().
@@ -68,14 +76,17 @@ public:
     }
 
 private:
+    static constexpr std::size_t kChildren = 4;
+    static constexpr Event kSentinel{std::numeric_limits<double>::infinity(),
+                                     std::numeric_limits<std::uint64_t>::max(), 0, 0};
+
     static bool before(const Event& x, const Event& y) {
         return x.time < y.time || (x.time == y.time && x.seq < y.seq);
     }
 
-    void sift_up(std::size_t i) {
-        const Event e = heap_[i];
+    void sift_up(std::size_t i, const Event& e) {
         while (i > 0) {
-            const std::size_t parent = (i - 1) / 4;
+            const std::size_t parent = (i - 1) / kChildren;
             if (!before(e, heap_[parent])) break;
             heap_[i] = heap_[parent];
             i = parent;
@@ -84,21 +95,19 @@ private:
     }
 
     void remove_root() {
-        const Event last = heap_.back();
-        heap_.pop_back();
-        if (!heap_.empty()) sift_down(last);
+        const Event last = heap_[--n_];
+        heap_[n_] = kSentinel;
+        if (n_ > 0) sift_down(last);
     }
 
     // Places `e` in the root's slot and sifts it down.
     void sift_down(const Event& e) {
-        const std::size_t n = heap_.size();
         std::size_t i = 0;
         for (;;) {
-            const std::size_t first = 4 * i + 1;
-            if (first >= n) break;
+            const std::size_t first = kChildren * i + 1;
+            if (first >= n_) break;
             std::size_t best = first;
-            const std::size_t end = first + 4 < n ? first + 4 : n;
-            for (std::size_t c = first + 1; c < end; ++c)
+            for (std::size_t c = first + 1; c < first + kChildren; ++c)
                 if (before(heap_[c], heap_[best])) best = c;
             if (!before(heap_[best], e)) break;
             heap_[i] = heap_[best];
@@ -107,7 +116,8 @@ private:
         heap_[i] = e;
     }
 
-    std::vector<Event> heap_;
+    std::vector<Event> heap_ = std::vector<Event>(kChildren, kSentinel);
+    std::size_t n_ = 0;  // events in heap_; sentinels fill the rest
     std::uint64_t next_seq_ = 0;
     bool root_free_ = false;  // heap_[0] was popped and awaits a replacement
 };

@@ -21,7 +21,7 @@ public:
         warmup_ = warmup;
         horizon_ = horizon;
         level_ = 0.0;
-        last_ = 0.0;
+        last_ = warmup;
         area_ = 0.0;
         bin_width_ = 0.0;
         extras_ = false;
@@ -80,15 +80,9 @@ public:
 
 private:
     // Clipped to the window: events go on past the horizon during a follow-up.
+    // Before the warm-up, now is clipped to it and adds zero: no branch.
     void accumulate(double now) {
-        if (now > horizon_) now = horizon_;
-        if (last_ < warmup_) {
-            if (now <= warmup_) {
-                last_ = now;
-                return;
-            }
-            last_ = warmup_;
-        }
+        now = std::min(std::max(now, warmup_), horizon_);
         area_ += level_ * (now - last_);
         if (extras_) keep_extras(last_, now);
         last_ = now;
