@@ -2,6 +2,10 @@
 // a binary heap, a FIFO ring of waiting customers, xoshiro256+ uniforms and
 // -log(1-u) exponentials.  No statistics beyond the mean wait, no model
 // interpretation.  carepath's engine is compared against this per customer.
+// Built with -DDRAW_AHEAD, it draws each inter-arrival time one arrival
+// ahead, as the engine does, so that placing an arrival in the calendar does
+// not wait on the logarithm (its single stream then interleaves the draws
+// differently: another sample path of the same model).
 // Usage: mmc_reference CUSTOMERS [SERVERS] [LAMBDA] [MU]
 #include <chrono>
 #include <cmath>
@@ -65,11 +69,21 @@ int main(int argc, char** argv) {
     double total_wait = 0.0;
 
     calendar.push({rng.exponential(lambda), seq++, true});
+#ifdef DRAW_AHEAD
+    double gap = rng.exponential(lambda);
+#endif
     while (!calendar.empty()) {
         const Event ev = calendar.top();
         calendar.pop();
         if (ev.arrival) {
-            if (++arrived < customers) calendar.push({ev.time + rng.exponential(lambda), seq++, true});
+            if (++arrived < customers) {
+#ifdef DRAW_AHEAD
+                calendar.push({ev.time + gap, seq++, true});
+                gap = rng.exponential(lambda);
+#else
+                calendar.push({ev.time + rng.exponential(lambda), seq++, true});
+#endif
+            }
             if (busy < servers) {
                 ++busy;
                 calendar.push({ev.time + rng.exponential(mu), seq++, false});
