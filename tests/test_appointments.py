@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 import carepath as cp
@@ -75,6 +77,17 @@ def test_waits_match_a_hand_calculation(horizon_days):
     assert only(res, "slots.clinic.offered") == 10
     assert only(res, "slots.clinic.used") == attended
     assert only(res, "slots.clinic.utilisation") == attended / 10
+
+
+def test_the_default_horizon_serialises_without_a_warning():
+    """A book without `horizon` takes 28 days; dumping the scenario (as
+    variants, sweeps and reports do) must not warn about its type."""
+    spec = clinic(28)
+    del spec["books"]["clinic"]["horizon"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dumped = cp.load(spec).model_dump()
+    assert dumped["books"]["clinic"]["horizon"] == 28
 
 
 def test_everyone_dna_wastes_every_slot():

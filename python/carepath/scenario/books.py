@@ -93,7 +93,7 @@ class Book(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    horizon: Duration = 28
+    horizon: Duration = 28.0
     slots: Annotated[list[SlotGroup], Field(min_length=1)]
     types: dict[Name, SlotType] = Field(default_factory=dict)
     cost_per_slot: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
