@@ -123,10 +123,25 @@ def run_json(cmd: list[str]) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+PEAK_KIB = """
+import resource
+from pathlib import Path
+status = Path("/proc/self/status")
+lines = status.read_text().splitlines() if status.exists() else []
+hwm = [ln for ln in lines if ln.startswith("VmHWM:")]
+print(hwm[0].split()[1] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
 def peak_rss_of(code: str) -> float:
-    """Peak RSS (MiB) of a fresh Python process running ``code``."""
-    probe = f"{code}\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    """Peak RSS (MiB) of a fresh Python process running ``code``.
+
+    Linux's VmHWM is the process's own; ``ru_maxrss`` keeps the parent's
+    peak across fork and exec, so under this script it reported this script.
+    """
+    out = subprocess.run(
+        [sys.executable, "-c", code + PEAK_KIB], capture_output=True, text=True, check=True
+    )
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 

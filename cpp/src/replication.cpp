@@ -893,15 +893,11 @@ private:
     void advance(std::uint32_t slot) {
         for (;;) {
             Patient& p = ws_.pool[slot];
-            if (now_ > p.last_step_time) {
-                p.last_step_time = now_;
-                p.steps_without_time = 0;
-            } else if (++p.steps_without_time > spec_.max_steps_without_time) {
-                throw std::runtime_error(
-                    "pathway." + step(p.step).name + ": a patient took more than " +
-                    std::to_string(spec_.max_steps_without_time) +
-                    " steps without simulated time passing; the pathway loops without a delay or service");
-            }
+            // Counts the steps taken at one instant, without a branch on
+            // whether time passed: that alternates from event to event.
+            p.steps_without_time = now_ > p.last_step_time ? 0 : p.steps_without_time + 1;
+            p.last_step_time = now_;
+            if (__builtin_expect(p.steps_without_time > spec_.max_steps_without_time, 0)) loops_without_time(p);
             if (m_.n_occupancy > 0) occupy(p);
             const StepSpec& st = step(p.step);
             switch (st.kind) {
@@ -954,6 +950,12 @@ private:
                     return;
             }
         }
+    }
+
+    [[gnu::noinline, noreturn]] void loops_without_time(const Patient& p) const {
+        throw std::runtime_error("pathway." + step(p.step).name + ": a patient took more than " +
+                                 std::to_string(spec_.max_steps_without_time) +
+                                 " steps without simulated time passing; the pathway loops without a delay or service");
     }
 
     // A batch step: the patient joins the group forming there.  Returns true
