@@ -230,7 +230,7 @@ public:
                                  stream_family(seed_, replication_, Purpose::Routing, s),
                                  stream_family(seed_, replication_, Purpose::Patience, s),
                                  stream_family(seed_, replication_, Purpose::Costs, s)});
-            if (spec_.sources[s].waited < 0) families_.back().arrival_ahead = fresh_arrival_draw(s);
+            if (draws_ahead(spec_.sources[s])) families_.back().arrival_ahead = fresh_arrival_draw(s);
             if (spec_.sources[s].kind == SourceKind::Profile) first_segment(s, ws_.cursors[s], 0.0);
             schedule_arrival(s, 0.0);
         }
@@ -322,13 +322,16 @@ private:
     // processor would otherwise do with the heap's sift in flight (10% of
     // M/M/5's time).  A source with a backlog draws its patients' waits from
     // the same stream, in turn, so it draws when asked.
+    static bool draws_ahead(const SourceSpec& src) {
+        return src.waited < 0 && (src.kind == SourceKind::Poisson || src.kind == SourceKind::Profile);
+    }
     double fresh_arrival_draw(std::uint32_t source) {
         const SourceSpec& src = spec_.sources[source];
         const double e = ws_.arrival_streams[source].exponential();
         return src.kind == SourceKind::Poisson ? e / src.rate : e;
     }
     double arrival_draw(std::uint32_t source) {
-        if (spec_.sources[source].waited >= 0) return fresh_arrival_draw(source);
+        if (!draws_ahead(spec_.sources[source])) return fresh_arrival_draw(source);
         double& ahead = families_[source].arrival_ahead;
         const double e = ahead;
         ahead = fresh_arrival_draw(source);

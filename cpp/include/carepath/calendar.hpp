@@ -35,11 +35,11 @@ struct Event {
     std::uint32_t token() const { return tag >> 4; }
 };
 
-// A 4-ary heap keeps the calendar shallow.  Every slot past the last event
-// holds a sentinel that sorts after any event, and at least four follow it,
-// so a node's children are always four: sift_down compares them without a
-// loop whose length depends on the heap's size, whose exit the processor
-// would mispredict as the calendar grows and shrinks.
+// A 4-ary heap keeps the calendar shallow.  The slots past the last event,
+// always at least four, hold a sentinel that sorts after any event, so a
+// node's children are always four: sift_down compares them without a loop
+// whose length depends on the heap's size, whose exit the processor would
+// mispredict as the calendar grows and shrinks.
 //
 // pop() leaves the returned event's slot at the root until the next call: if
 // the handler then schedules an event (the usual case: a service end starts
