@@ -190,7 +190,7 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         if (st.occupancy) {
             if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book &&
                 st.kind != StepKind::Batch)
-                invalid(where, "only seize, delay and book steps have an occupancy");
+                invalid(where, "only seize, delay, book and batch steps have an occupancy");
             occupancy_index[i] = static_cast<int>(n_occupancy++);
         }
         if (st.patience != -1) {
@@ -206,7 +206,8 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                 if (st.priority != -1) check_index(st.priority, expressions.size(), where, "priority expression");
                 if (st.waiting_since != -1)
                     check_index(st.waiting_since, n_attr, where, "waiting_since attribute");
-                if (st.priority != -1 || st.longest_wait || resource_tracks[r]) resource_fifo[r] = 0;
+                const bool ordered = st.priority != -1 || st.longest_wait;
+                if (ordered || resource_tracks[r]) resource_fifo[r] = 0;
                 if (!st.resources.empty()) {
                     if (st.resources.size() < 2) invalid(where + ".seize", "a list names two or more resources");
                     for (std::size_t a = 0; a < st.resources.size(); ++a) {
@@ -216,7 +217,7 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                         const auto ra = static_cast<std::size_t>(st.resources[a]);
                         if (spec.resources[ra].preempt != Preempt::None)
                             invalid(where + ".seize", "a choice of resources takes only non-preemptive ones");
-                        if (st.priority != -1 || st.longest_wait || resource_tracks[ra]) resource_fifo[ra] = 0;
+                        if (ordered || resource_tracks[ra]) resource_fifo[ra] = 0;
                     }
                     if (st.duration == -1) invalid(where, "a seize from a list needs a service");
                     if (st.choose < 0 || st.choose > static_cast<int>(Choice::Random)) invalid(where + ".choose", "unknown choice");

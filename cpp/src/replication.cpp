@@ -238,6 +238,8 @@ public:
 
 private:
     const StepSpec& step(int i) const { return spec_.steps[static_cast<std::size_t>(i)]; }
+    // Whether time t is in the observation window, where outcomes count.
+    bool in_window(double t) const { return t >= spec_.warmup && t <= spec_.horizon; }
     Resource& resource(int i) { return ws_.resources[static_cast<std::size_t>(i)]; }
 
     void reset_stats(PatientStats& s) {
@@ -375,7 +377,7 @@ private:
         }
         p.last_step_time = now_;
         p.steps_without_time = 0;
-        p.observed = now_ >= spec_.warmup && now_ <= spec_.horizon;
+        p.observed = in_window(now_);
         const SourceFamilies& fam = families_[source];
         p.durations = Stream(fam.durations, k);
         p.source = source;
@@ -669,7 +671,7 @@ private:
         Patient& p = ws_.pool[slot];
         const StepSpec& st = step(p.step);
         const bool dna = st.dna >= 0 && routing(p).uniform() < eval(st.dna, slot);
-        if (p.slot_time >= spec_.warmup && p.slot_time <= spec_.horizon) ++(dna ? ws_.slots_wasted : ws_.slots_used)[static_cast<std::size_t>(st.book)];
+        if (in_window(p.slot_time)) ++(dna ? ws_.slots_wasted : ws_.slots_used)[static_cast<std::size_t>(st.book)];
         const BookSpec& bs = spec_.books[static_cast<std::size_t>(st.book)];
         if (bs.cost_per_slot != 0.0) charge(p, bs.cost_category, bs.cost_per_slot * cost_discount_.factor(now_));
         const auto i = static_cast<std::size_t>(p.step);
@@ -736,10 +738,7 @@ private:
     // queues then go stale (its token moves on).
     [[gnu::noinline]] bool wait_for_any(std::uint32_t slot, const StepSpec& st) {
         Patient& p = ws_.pool[slot];
-        p.priority = st.priority < 0 ? 0.0 : eval(st.priority, slot);
-        p.tiebreak = !st.longest_wait ? 0.0
-                     : st.waiting_since < 0 ? p.arrival_time
-                                            : ws_.pool.values(slot)[st.waiting_since];
+        rank(slot, st);
         if (st.max_queue >= 0) {
             std::size_t shortest = resource(st.resources[0]).waiting();
             for (int r : st.resources) shortest = std::min(shortest, resource(r).waiting());
@@ -786,8 +785,13 @@ private:
 
     // Where p goes in an ordered queue.
     [[gnu::noinline]] void order(std::uint32_t slot, const StepSpec& st, Resource& r) {
+        ws_.pool[slot].queue_seq = r.next_seq();
+        rank(slot, st);
+    }
+
+    // The patient's priority and tie-break in the queues of this step.
+    void rank(std::uint32_t slot, const StepSpec& st) {
         Patient& p = ws_.pool[slot];
-        p.queue_seq = r.next_seq();
         p.priority = st.priority < 0 ? 0.0 : eval(st.priority, slot);
         p.tiebreak = !st.longest_wait ? 0.0
                      : st.waiting_since < 0 ? p.arrival_time
@@ -992,7 +996,7 @@ private:
         ++f.generation;  // its timeout, if pending, is overtaken
         std::vector<std::uint32_t> members;
         members.swap(f.members);
-        if (now_ >= spec_.warmup && now_ <= spec_.horizon) {
+        if (in_window(now_)) {
             ++f.groups;
             f.patients += members.size();
         }

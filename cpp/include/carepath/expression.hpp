@@ -80,7 +80,6 @@ public:
                const StateLimits& limits = {});
     // Without a StateView (outside a run), State reads NaN.
     double eval(const double* attributes, const StateView* state = nullptr) const;
-    bool reads_state() const { return reads_state_; }
     // The steps whose occupancy it reads.
     std::vector<int> occupancy_steps() const;
 
@@ -88,7 +87,6 @@ private:
     std::vector<Op> ops_;
     std::vector<std::int32_t> args_;
     std::vector<double> consts_;
-    bool reads_state_ = false;
 };
 
 }  // namespace carepath

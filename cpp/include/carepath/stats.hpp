@@ -168,13 +168,8 @@ public:
     }
     std::uint64_t count() const { return total_; }
     std::uint64_t not_positive() const { return zeros_; }  // zeros, and any value not > 0
-    // Quantile q in [0, 1], interpolated linearly within the bin; NaN if empty.
-    double quantile(double q) const {
-        double out;
-        quantiles(&q, &out, 1);
-        return out;
-    }
-    // Quantiles qs[0] <= qs[1] <= ... (at most 8) in one pass over the bins.
+    // Quantiles qs[0] <= qs[1] <= ... in [0, 1] (at most 8), in one pass over
+    // the bins, each interpolated linearly within its bin; NaN if empty.
     void quantiles(const double* qs, double* out, std::size_t n) const;
 
 private:
