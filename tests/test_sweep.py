@@ -104,10 +104,14 @@ def test_a_killed_sweep_resumes_to_the_same_result(tmp_path, serial):
     """Kill -9 a sweep once some points are written; running it again skips them
     and ends with the uninterrupted result."""
     folder = tmp_path / "sweep"
+    # points long enough (tens of ms each) that the kill lands mid-sweep: with
+    # SHORT's few ms a point, all eight could be written between two polls
+    horizon = 50_000
+    long = cp.load("mm5").with_changes({"horizon": horizon, "warmup": 200})
     params = {"resources.clinician.capacity": [5, 6, 7, 8], "arrivals[0].rate": [4.0, 4.4]}
     script = (
         "import carepath as cp\n"
-        f"sc = cp.load('mm5').with_changes({{'horizon': 2600, 'warmup': 200}})\n"
+        f"sc = cp.load('mm5').with_changes({{'horizon': {horizon}, 'warmup': 200}})\n"
         f"cp.sweep(sc, {params!r}, replications=3, seed=9, executor='serial', workers=1,"
         f" out={str(folder)!r})\n"
     )
@@ -127,9 +131,9 @@ def test_a_killed_sweep_resumes_to_the_same_result(tmp_path, serial):
     # a kill may leave the temporary file of the part being written, never a part
     for part in (folder / "parts").glob("point-*.parquet"):
         pd.read_parquet(part)
-    resumed = cp.sweep(SHORT, params, replications=3, seed=9, executor="serial", out=folder)
+    resumed = cp.sweep(long, params, replications=3, seed=9, executor="serial", out=folder)
     assert not list((folder / "parts").glob(".*.part"))  # cleared on resuming
-    whole = cp.sweep(SHORT, params, replications=3, seed=9, executor="serial")
+    whole = cp.sweep(long, params, replications=3, seed=9, executor="serial")
     pd.testing.assert_frame_equal(resumed.results, whole.results, check_exact=True)
     assert status(folder)["remaining"] == 0
     with pytest.raises(ValueError, match="holds another sweep"):
