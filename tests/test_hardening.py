@@ -336,8 +336,9 @@ def test_a_second_sweep_into_a_busy_folder_is_refused(tmp_path, capsys):
     spec = tmp_path / "slow.yaml"
     (tmp_path / "mm5.yaml").write_text(
         yaml.safe_dump(
+            # long enough (about 1.5 s) that the second sweep finds it running
             cp.load("mm5")
-            .with_changes({"horizon": 200000})
+            .with_changes({"horizon": 600000})
             .model_dump(mode="json", exclude_none=True)
         )
     )
