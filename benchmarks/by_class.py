@@ -14,7 +14,7 @@ from pathlib import Path
 
 import carepath as cp
 from carepath import _core
-from carepath.compile import compile_scenario
+from carepath.engine.compile import compile_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -102,7 +102,7 @@ def build_cpp(out: Path) -> dict[str, Path]:
     """Compile the reference loop and the C++-only engine driver, as the package is built."""
     cxx = os.environ.get("CXX", "c++")
     flags = ["-O3", "-DNDEBUG", "-std=c++17", "-ffp-contract=off", "-flto=auto", "-pthread"]
-    engine_src = sorted(str(p) for p in (ROOT / "cpp" / "src").glob("*.cpp"))
+    engine_src = sorted(str(p) for p in (ROOT / "cpp" / "src").rglob("*.cpp"))
     reference = ["benchmarks/reference/mmc_reference.cpp"]
     exes = {
         "reference": (reference, out / "mmc_reference"),

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import carepath as cp
-from carepath.batch import compiled
+from carepath.engine.batch import compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 METRIC = "wait.majors_doctor.mean"

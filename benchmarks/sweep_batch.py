@@ -61,7 +61,7 @@ def sweep(points: int, executor: str, workers: int, out: str | None = None) -> f
 
 def engine_batch(points: int) -> float:
     """The sweep's engine call alone (no chunks, no tables), one thread: seconds."""
-    from carepath.batch import compiled
+    from carepath.engine.batch import compiled
 
     plan = compiled(ED)
     rows = [[r] for r in rates(points)]

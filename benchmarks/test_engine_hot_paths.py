@@ -10,8 +10,8 @@ import pytest
 
 import carepath as cp
 from carepath import _core
-from carepath.compile import compile_scenario, dist_spec
-from carepath.scenario.distributions import DIST_MODELS
+from carepath.engine.compile import compile_scenario, dist_spec
+from carepath.model.distributions import DIST_MODELS
 
 CUSTOMERS = 200_000
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import carepath as cp
-from carepath.results import t_interval
+from carepath.results.intervals import t_interval
 
 pytest_plugins = ["pytester"]  # for the pytest plugin's tests
 

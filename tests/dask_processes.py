@@ -13,6 +13,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def _scheduler_address(scheduler_file: Path, deadline: float) -> str:
+    """The scheduler's address, once it has written the whole file (it writes
+    in place: a read can find the file created but still empty)."""
+    while True:
+        try:
+            return json.loads(scheduler_file.read_text())["address"]
+        except (FileNotFoundError, json.JSONDecodeError, KeyError):
+            if time.time() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 @contextmanager
 def scheduler_and_workers(
     folder: Path, workers: int, extra: tuple[str, ...] = ()
@@ -38,10 +50,7 @@ def scheduler_and_workers(
     )
     procs: list[subprocess.Popen] = []
     try:
-        deadline = time.time() + 60
-        while not scheduler_file.exists() and time.time() < deadline:
-            time.sleep(0.1)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = _scheduler_address(scheduler_file, time.time() + 60)
         procs = [
             subprocess.Popen(
                 [

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 import carepath as cp
-from carepath.results import t_interval
+from carepath.results.intervals import t_interval
 
 
 def scenario(pathway: dict[str, Any], arrivals: list[dict[str, Any]], **top: Any) -> dict[str, Any]:

@@ -238,7 +238,7 @@ def test_engine_guard_stops_a_patient_stuck_at_one_instant():
     # The static check refuses zero-time loops; the engine has its own guard
     # in case one slips through.  Trip it with a limit of one instant step.
     from carepath import _core
-    from carepath.compile import compile_scenario
+    from carepath.engine.compile import compile_scenario
 
     data = mmc(1, 0.5, horizon=100, warmup=0)
     data["arrivals"][0]["start"] = "first"
@@ -251,13 +251,13 @@ def test_engine_guard_stops_a_patient_stuck_at_one_instant():
     with pytest.raises(cp.SimulationError):
         from unittest import mock
 
-        with mock.patch("carepath.batch.compile_scenario", return_value=spec):
+        with mock.patch("carepath.engine.batch.compile_scenario", return_value=spec):
             cp.run(data, replications=2)
 
 
 def test_engine_rejects_inconsistent_spec_without_crashing():
     from carepath import _core
-    from carepath.compile import compile_scenario
+    from carepath.engine.compile import compile_scenario
 
     spec = compile_scenario(cp.load(mmc(horizon=10, warmup=0)))
     steps = spec.steps

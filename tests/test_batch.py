@@ -4,16 +4,13 @@ bad values fail with the field's name before anything runs."""
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import carepath as cp
 from carepath import _core
-from carepath.batch import compiled
+from carepath.engine.batch import compiled
 from carepath.errors import ScenarioError
 
 # One scenario with a value of every kind the engine can bind.
@@ -175,50 +172,6 @@ def test_psa_on_the_batch_path_matches_running_each_draw():
         changes = {p: float(draw[p]) for p in sc.psa}
         res = cp.run(sc.with_changes(changes), replications=2, seed=4)
         assert draw["cost_baseline"] == res.values("baseline")["cost.per_patient"].mean()
-
-
-def test_the_output_modules_import_one_way():
-    """results.py is plain data: no module imports one that imports it back,
-    even inside a function."""
-    root = Path(cp.__file__).parent
-    graph: dict[str, set[str]] = {}
-    for path in root.rglob("*.py"):
-        name = ".".join(path.relative_to(root.parent).with_suffix("").parts)
-        name = name.removesuffix(".__init__")
-        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
-        tree = ast.parse(path.read_text())
-        deps: set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-                node.body = []  # annotations only
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level:
-                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                module = f"{base}.{node.module}" if node.module else base
-                deps.add(module)
-                deps.update(f"{module}.{a.name}" for a in node.names)
-        graph[name] = deps
-    graph = {k: {d for d in v if d in graph and d != "carepath"} for k, v in graph.items()}
-
-    def reaches(start: str, goal: str, seen: set[str]) -> bool:
-        for d in graph[start]:
-            if d == goal or (d not in seen and (seen.add(d) or reaches(d, goal, seen))):
-                return True
-        return False
-
-    for layer in (
-        "carepath.results",
-        "carepath.target_table",
-        "carepath.economics",
-        "carepath.run",
-    ):
-        assert not reaches(layer, layer, set()), f"{layer} imports itself through another module"
-    assert not graph["carepath.results"] & {
-        "carepath.plots",
-        "carepath.economics",
-        "carepath.target_table",
-        "carepath.run",
-    }
 
 
 def test_a_variant_patching_by_negative_index_is_not_bound_past():

@@ -181,7 +181,7 @@ def test_asking_for_what_was_not_recorded_is_a_clear_error():
 
 
 def test_plots_and_text(tmp_path):
-    from carepath.text_tables import metric_tables
+    from carepath.outputs.text_tables import metric_tables
 
     res = cp.run("stroke-capacity", replications=4)
     fig = res.plot.occupancy("asu_beds")

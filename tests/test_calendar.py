@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import carepath as cp
-from carepath.scenario.clock import duration_hours, time_of_day_hours
+from carepath.model.clock import duration_hours, time_of_day_hours
 from pathways import scenario
 
 

@@ -15,6 +15,7 @@ import yaml
 
 import carepath as cp
 from carepath.cli import main
+from carepath.scenarios import builtin_text
 
 MM1 = """\
 name: mm1
@@ -105,20 +106,20 @@ def test_pytest_plugin_reports_a_broken_file_as_a_failure(tmp_path, pytester):
 
 def test_every_builtin_validates_against_the_json_schema():
     jsonschema = pytest.importorskip("jsonschema")
-    from carepath.schema import scenario_schema
+    from carepath.model.schema import scenario_schema
 
     validator = jsonschema.Draft202012Validator(scenario_schema())
     for sid in cp.builtin_ids():
-        data = yaml.safe_load(cp.scenario.builtin_text(sid))
+        data = yaml.safe_load(builtin_text(sid))
         errors = [e.message for e in validator.iter_errors(data)]
         assert not errors, (sid, errors[:3])
-    typo = yaml.safe_load(cp.scenario.builtin_text("mm5"))
+    typo = yaml.safe_load(builtin_text("mm5"))
     typo["resources"]["clinician"]["capcity"] = 5
     assert any("capcity" in e.message for e in validator.iter_errors(typo))
 
 
 def test_the_shipped_schema_is_the_generated_one(capsys):
-    from carepath.schema import SCHEMA_PATH, schema_text
+    from carepath.model.schema import SCHEMA_PATH, schema_text
 
     assert SCHEMA_PATH.read_text() == schema_text(), "regenerate: carepath schema > " + str(
         SCHEMA_PATH.name

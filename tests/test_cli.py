@@ -16,6 +16,7 @@ import yaml
 
 import carepath as cp
 from carepath.cli import main
+from carepath.scenarios import builtin_text
 from conftest import mmc
 
 
@@ -174,7 +175,7 @@ def test_scenarios_copy_then_validate_and_no_overwrite(tmp_path, capsys):
     # the built-in's text, under a first line pointing editors at the JSON Schema
     modeline, rest = dest.read_text().split("\n", 1)
     assert modeline.startswith("# yaml-language-server: $schema=")
-    assert rest == cp.scenario.builtin_text("smart-triage")
+    assert rest == builtin_text("smart-triage")
     capsys.readouterr()
     assert main(["scenarios", "copy", "smart-triage", str(dest)]) == 2
     assert "exists" in capsys.readouterr().err
@@ -184,7 +185,7 @@ def test_scenarios_copy_then_validate_and_no_overwrite(tmp_path, capsys):
 
 
 def test_scenarios_validate_checks_target_metrics(tmp_path, capsys):
-    data = yaml.safe_load(cp.scenario.builtin_text("mm5"))
+    data = yaml.safe_load(builtin_text("mm5"))
     data["targets"] = [{"label": "w", "metric": "wait.see_clinican.mean", "kind": "report"}]
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(data))

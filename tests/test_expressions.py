@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carepath import ScenarioError, _core
-from carepath.expressions import compile_expression
+from carepath.model.expressions import compile_expression
 
 NAMES = ["age", "urgent", "visits"]
 

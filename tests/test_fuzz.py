@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 import carepath as cp
 from carepath.errors import ScenarioError, SimulationError
-from carepath.scenario import builtin_ids, builtin_text
-from carepath.scenario.clock import UNIT_HOURS
+from carepath.model import builtin_ids, builtin_text
+from carepath.model.clock import UNIT_HOURS
 
 CASES = int(os.environ.get("CAREPATH_FUZZ_CASES", "2000"))  # more on a quiet machine
 BUILTINS = {sid: yaml.safe_load(builtin_text(sid)) for sid in builtin_ids()}

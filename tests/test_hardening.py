@@ -18,7 +18,7 @@ import yaml
 import carepath as cp
 from carepath.cli import main
 from carepath.errors import FolderError, LoadWarning, SimulationError
-from carepath.sweep.store import SweepStore
+from carepath.sweeps.store import SweepStore
 
 RUNAWAY = {
     "name": "runaway",
@@ -479,6 +479,6 @@ def test_a_slurm_worker_job_cancelled_mid_sweep_then_resumed(slurm, tmp_path, se
 
 
 def status_remaining(out: Path) -> int:
-    from carepath.sweep import status
+    from carepath.sweeps import status
 
     return int(status(out)["remaining"])

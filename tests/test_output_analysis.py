@@ -10,10 +10,10 @@ import pytest
 from scipy import stats
 
 import carepath as cp
+from carepath.analysis.selection import kn_plus_plus, ocba
+from carepath.analysis.warmup import mser, mser_statistic, welch
+from carepath.engine.precision import replications_needed
 from carepath.errors import ScenarioError
-from carepath.replications import replications_needed
-from carepath.selection import kn_plus_plus, ocba
-from carepath.warmup import mser, mser_statistic, welch
 from conftest import mmc
 
 

@@ -46,7 +46,7 @@ def test_p99_wait_matches_erlang_c(simulate):
 
 
 def test_percentile_labels():
-    from carepath.scenario.model import percentile_label
+    from carepath.model.options import percentile_label
 
     assert [percentile_label(p) for p in (50, 2.5, 99.9, 99.99)] == [
         "p50",

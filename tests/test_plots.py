@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import carepath as cp
-from carepath.target_table import ratio_interval
+from carepath.results.target_table import ratio_interval
 
 pytest.importorskip("matplotlib")
 
@@ -90,7 +90,7 @@ def test_psa_plane_and_ceac():
     rng = np.random.default_rng(1)
     import pandas as pd
 
-    from carepath.economics import PSAResults
+    from carepath.analysis.economics import PSAResults
 
     draws = pd.DataFrame(
         {"delta_qaly": rng.normal(0.1, 0.02, 50), "delta_cost": rng.normal(2500, 500, 50)}

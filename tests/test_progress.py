@@ -11,7 +11,7 @@ import pytest
 
 import carepath as cp
 from carepath import _core
-from carepath.compile import compile_scenario
+from carepath.engine.compile import compile_scenario
 
 
 def runner() -> _core.Runner:
@@ -34,8 +34,8 @@ def test_an_error_in_the_progress_callback_stops_the_run():
 
 
 def test_progress_bar_on_stderr_and_the_same_numbers(capsys, monkeypatch):
-    # the module, not the function carepath.run that shadows it
-    monkeypatch.setattr(importlib.import_module("carepath.run"), "PROGRESS_DELAY_S", 0.0)
+    # the module, not the function carepath.engine.run that shadows it
+    monkeypatch.setattr(importlib.import_module("carepath.engine.run"), "PROGRESS_DELAY_S", 0.0)
     quiet = cp.run("mm5", replications=4, seed=3)
     shown = cp.run("mm5", replications=4, seed=3, progress=True)
     pd.testing.assert_frame_equal(quiet.per_replication, shown.per_replication, check_exact=True)

@@ -10,8 +10,8 @@ import pytest
 
 import carepath as cp
 from carepath.cli import main
-from carepath.plots import figures
-from carepath.report import report_html
+from carepath.outputs.plots import figures
+from carepath.outputs.report import report_html
 
 pytest.importorskip("matplotlib")
 

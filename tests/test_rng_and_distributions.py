@@ -7,8 +7,8 @@ import pytest
 from scipy import stats
 
 from carepath import _core
-from carepath.compile import dist_spec
-from carepath.scenario.distributions import DIST_MODELS
+from carepath.engine.compile import dist_spec
+from carepath.model.distributions import DIST_MODELS
 
 MASK = (1 << 64) - 1
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import carepath as cp
-from carepath.run import check_outputs
+from carepath.engine.run import check_outputs
 
 WITH_TARGETS = [sid for sid in cp.builtin_ids() if cp.load(sid).targets]
 

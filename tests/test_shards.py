@@ -15,8 +15,8 @@ import pytest
 
 import carepath as cp
 from carepath.cli import main
-from carepath.sweep import gather, status
-from carepath.sweep.shards import IncompleteSweep, shard_points
+from carepath.sweeps import gather, status
+from carepath.sweeps.shards import IncompleteSweep, shard_points
 from slurm_cluster import single_node_slurm, why_not
 
 SWEEP = """\

@@ -8,8 +8,8 @@ import pytest
 import carepath as cp
 from carepath import _core
 from carepath.errors import ScenarioError, SimulationError
-from carepath.expressions import compile_expression
-from carepath.intervals import t_interval
+from carepath.model.expressions import compile_expression
+from carepath.results.intervals import t_interval
 
 
 def _diversion(k: int, rho: float = 0.8) -> cp.Scenario:

@@ -16,7 +16,7 @@ import pytest
 
 import carepath as cp
 from carepath.errors import ScenarioError
-from carepath.sweep import make_points, status
+from carepath.sweeps import make_points, status
 
 PARAMS = {"resources.clinician.capacity": [5, 6], "arrivals[0].rate": [4.0, 4.4]}
 SHORT = cp.load("mm5").with_changes({"horizon": 2600, "warmup": 200})

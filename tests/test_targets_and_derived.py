@@ -7,7 +7,7 @@ import pytest
 
 import carepath as cp
 from carepath.errors import ScenarioError
-from carepath.target_table import ratio_interval
+from carepath.results.target_table import ratio_interval
 from pathways import scenario
 
 MM1 = scenario(
@@ -175,7 +175,7 @@ def test_bad_targets_name_the_field(target, message):
 
 
 def test_unknown_target_metric_is_caught_before_running():
-    from carepath.run import check_outputs
+    from carepath.engine.run import check_outputs
 
     sc = cp.load(with_(targets=[{"label": "w", "metric": "wait.sea.mean", "kind": "report"}]))
     with pytest.raises(

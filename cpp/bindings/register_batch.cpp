@@ -80,7 +80,7 @@ void register_batch(py::module_& m) {
         .def("check", &check, py::arg("models"), py::arg("values"),
              "Per unit, '' if its values bind to its model, else the error.")
         .def("run", &run, py::arg("models"), py::arg("values"), py::arg("replications"), py::arg("seed"),
-             py::arg("threads") = 0, py::arg("first_replication") = 0, py::arg("columns"), py::arg("width"),
+             py::arg("threads"), py::arg("first_replication"), py::arg("columns"), py::arg("width"),
              py::arg("progress") = py::none(),
              "Replications of every unit (a model and its parameter values): an array of\n"
              "(units x replications) rows and `width` columns, model m's metric j in column\n"

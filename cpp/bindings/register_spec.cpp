@@ -33,6 +33,12 @@ void register_spec(py::module_& m) {
         .value("SCHEDULE", SourceKind::Schedule)
         .value("COHORT", SourceKind::Cohort);
 
+    // before StepSpec, whose `until` is one: the stubs then name its Python type
+    py::class_<Cycle>(m, "Cycle")
+        .def(py::init<>())
+        .def_readwrite("period", &Cycle::period)
+        .def_readwrite("offsets", &Cycle::offsets);
+
     py::class_<StepSpec>(m, "StepSpec")
         .def(py::init<>())
         .def_readwrite("name", &StepSpec::name)
@@ -73,11 +79,6 @@ void register_spec(py::module_& m) {
         .def_readwrite("cost_category", &StepSpec::cost_category)
         .def_readwrite("utility", &StepSpec::utility)
         .def_readwrite("until", &StepSpec::until);
-
-    py::class_<Cycle>(m, "Cycle")
-        .def(py::init<>())
-        .def_readwrite("period", &Cycle::period)
-        .def_readwrite("offsets", &Cycle::offsets);
 
     py::class_<SourceSpec>(m, "SourceSpec")
         .def(py::init<>())

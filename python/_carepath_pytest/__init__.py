@@ -98,7 +98,7 @@ class ScenarioFile(pytest.File):
     def check(self) -> Any:
         """The scenario run once and its targets checked."""
         if self._check is None:
-            from carepath.check import check_scenario
+            from carepath.outputs.check import check_scenario
 
             self._check = check_scenario(
                 str(self.path),
@@ -117,7 +117,7 @@ class TargetItem(pytest.Item):
         self.error = error
 
     def runtest(self) -> None:
-        from carepath.check import failure_message
+        from carepath.outputs.check import failure_message
 
         if self.error is not None:
             raise TargetNotMet(self.error)

@@ -4,25 +4,51 @@
 >>> sc = cp.load("mm5")
 >>> res = cp.run(sc, replications=10, seed=42)
 >>> res.summary()  # doctest: +SKIP
+
+The names below are imported on first use (PEP 562), as scipy does: ``import
+carepath`` costs next to nothing, so the command line and a worker process
+that only needs the engine do not pay for pandas, pydantic and matplotlib.
+docs/design.md maps the layers they come from.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-# target_table, economics, plots, notebook, bed_planning and warmup add their
-# accessors to Results (targets, plot, p_delay, warmup_analysis...) on import.
-from . import bed_planning, notebook, plots, target_table, warmup  # noqa: F401
-from .economics import PSAResults, psa
-from .errors import CarepathError, ScenarioError, SimulationError
-from .results import Results
-from .run import run
-from .scenario import Scenario, builtin_ids, load
-from .selection import Selection, select_best
-from .sweep import SweepResult, abc, calibrate, sensitivity, sweep
+import importlib
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("carepath")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0+unknown"
+if TYPE_CHECKING:
+    from .analysis.economics import PSAResults, psa
+    from .analysis.selection import Selection, select_best
+    from .engine.run import run
+    from .errors import CarepathError, ScenarioError, SimulationError
+    from .model import Scenario, load
+    from .results.results import Results
+    from .scenarios import builtin_ids
+    from .sweeps import SweepResult, abc, calibrate, sensitivity, sweep
+
+__version__: str
+"""The installed version of carepath (looked up on first use)."""
+
+# public name -> the module that defines it
+_WHERE = {
+    "CarepathError": "carepath.errors",
+    "PSAResults": "carepath.analysis.economics",
+    "Results": "carepath.results.results",
+    "Scenario": "carepath.model.scenario",
+    "ScenarioError": "carepath.errors",
+    "Selection": "carepath.analysis.selection",
+    "SimulationError": "carepath.errors",
+    "SweepResult": "carepath.sweeps.result",
+    "abc": "carepath.sweeps.calibrate",
+    "builtin_ids": "carepath.scenarios",
+    "calibrate": "carepath.sweeps.calibrate",
+    "load": "carepath.model.loading",
+    "psa": "carepath.analysis.economics",
+    "run": "carepath.engine.run",
+    "select_best": "carepath.analysis.selection",
+    "sensitivity": "carepath.sweeps.sensitivity",
+    "sweep": "carepath.sweeps.api",
+}
 
 __all__ = [
     "CarepathError",
@@ -44,3 +70,27 @@ __all__ = [
     "sensitivity",
     "sweep",
 ]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("carepath")
+    except PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        value: Any = _version()
+    elif name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+    else:
+        raise AttributeError(f"module 'carepath' has no attribute {name!r}")
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 
@@ -16,3 +17,9 @@ class InlineFigure(Figure):
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", dpi=100)
         return buffer.getvalue()
+
+
+def new_figure(width: float = 7.0, height: float = 4.5) -> tuple[InlineFigure, Axes]:
+    """A figure of ``width`` x ``height`` inches with one set of axes."""
+    fig = InlineFigure(figsize=(width, height), layout="constrained")
+    return fig, fig.add_subplot()

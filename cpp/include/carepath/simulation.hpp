@@ -43,6 +43,8 @@ private:
     void advance(std::uint32_t slot);
     double state(StateKind kind, int index) const override;
     [[gnu::noinline]] double until_next(const Cycle& c) const;
+    double finite_value(double value, const StepSpec& st, const char* field) const;
+    [[gnu::noinline, noreturn]] void not_finite(double value, const StepSpec& st, const char* field) const;
     [[gnu::noinline, noreturn]] void loops_without_time(const Patient& p) const;
     [[gnu::noinline, noreturn]] void too_many_events(std::uint64_t events) const;
 

@@ -211,6 +211,22 @@ double Simulation::state(StateKind kind, int index) const {
 
 double Simulation::until_next(const Cycle& c) const { return occurrence(c, first_after(c, now_)) - now_; }
 
+// An expression's value that must be a number: inf or NaN (a division by
+// zero, say) stops the run, naming the step, rather than ranking or routing
+// patients by it silently.
+double Simulation::finite_value(double value, const StepSpec& st, const char* field) const {
+    if (__builtin_expect(std::isfinite(value), 1)) return value;
+    not_finite(value, st, field);
+}
+
+void Simulation::not_finite(double value, const StepSpec& st, const char* field) const {
+    char when[64];
+    std::snprintf(when, sizeof when, "%.6g", now_);
+    throw std::runtime_error("pathway." + st.name + "." + field + ": must be a finite number, got " +
+                             (std::isnan(value) ? std::string("nan") : value > 0 ? "inf" : "-inf") +
+                             " for a patient at time " + when);
+}
+
 void Simulation::loops_without_time(const Patient& p) const {
     throw std::runtime_error("pathway." + step(p.step).name + ": a patient took more than " +
                              std::to_string(spec_.max_steps_without_time) +

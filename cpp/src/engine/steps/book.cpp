@@ -34,7 +34,7 @@ bool Simulation::book(std::uint32_t slot, const StepSpec& st) {
 void Simulation::attend(std::uint32_t slot) {
     Patient& p = ws_.pool[slot];
     const StepSpec& st = step(p.step);
-    const bool dna = st.dna >= 0 && routing(p).uniform() < eval(st.dna, slot);
+    const bool dna = st.dna >= 0 && routing(p).uniform() < finite_value(eval(st.dna, slot), st, "dna");
     if (in_window(p.slot_time)) ++(dna ? ws_.slots_wasted : ws_.slots_used)[static_cast<std::size_t>(st.book)];
     const BookSpec& bs = spec_.books[static_cast<std::size_t>(st.book)];
     if (bs.cost_per_slot != 0.0) charge(p, bs.cost_category, bs.cost_per_slot * cost_discount_.factor(now_));

@@ -113,7 +113,7 @@ void Simulation::order(std::uint32_t slot, const StepSpec& st, Resource& r) {
 // The patient's priority and tie-break in the queues of this step.
 void Simulation::rank(std::uint32_t slot, const StepSpec& st) {
     Patient& p = ws_.pool[slot];
-    p.priority = st.priority < 0 ? 0.0 : eval(st.priority, slot);
+    p.priority = st.priority < 0 ? 0.0 : finite_value(eval(st.priority, slot), st, "priority");
     p.tiebreak = !st.longest_wait ? 0.0
                  : st.waiting_since < 0 ? p.arrival_time
                                         : ws_.pool.values(slot)[st.waiting_since];
