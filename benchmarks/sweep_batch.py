@@ -59,6 +59,25 @@ def sweep(points: int, executor: str, workers: int, out: str | None = None) -> f
     return time.perf_counter() - start
 
 
+def engine_run_threads(points: int, threads: int) -> float:
+    start = time.perf_counter()
+    cp.run(ED, replications=points, threads=threads, variants=["baseline"])
+    return time.perf_counter() - start
+
+
+def small_sweep_ratio(points: int, threads: int, repeats: int) -> tuple[float, float, float]:
+    """A small serial sweep against one cp.run of as many replications, on
+    `threads` engine threads, interleaved; best of `repeats`: (sweep s, run s,
+    ratio).  What is left is the sweep's fixed cost a call."""
+    engine_run_threads(points, threads)
+    sweep(points, "serial", threads)
+    runs, sweeps = [], []
+    for _ in range(repeats):
+        runs.append(engine_run_threads(points, threads))
+        sweeps.append(sweep(points, "serial", threads))
+    return min(sweeps), min(runs), min(sweeps) / min(runs)
+
+
 def engine_batch(points: int) -> float:
     """The sweep's engine call alone (no chunks, no tables), one thread: seconds."""
     from carepath.engine.batch import compiled
@@ -286,6 +305,7 @@ def main() -> None:
     simpy_s = simpy_sweep(simpy_points) / simpy_points
     tiny = tiny_run_ms(200 if args.quick else 2000)
     per_point = serial_s / points
+    small = [small_sweep_ratio(200, t, 5 if args.quick else 21) for t in (1, cores)]
 
     rows = [
         (f"cp.run of {points:,} replications, 1 thread", run_s, ""),
@@ -309,6 +329,15 @@ def main() -> None:
             f"carepath {simpy_s / per_point:.0f}x faster a point (serial, 1 thread)",
         ),
         ("cp.run, tiny model, 1 replication (median)", tiny / 1000, ""),
+        *[
+            (
+                f"sweep of 200 points, serial, {t} thread(s) (best)",
+                sweep_s,
+                f"{ratio:.2f}x cp.run of 200 replications ({1000 * run_s:.2f} ms), "
+                f"{1000 * (sweep_s - run_s):.2f} ms fixed",
+            )
+            for t, (sweep_s, run_s, ratio) in zip((1, cores), small)
+        ],
     ]
     if not args.quick:
         abc_s, sims = abc_seconds(100_000, cores)
@@ -319,10 +348,10 @@ def main() -> None:
         shown = f"{1000 * seconds:.3f} ms" if seconds < 0.1 else f"{seconds:.2f}"
         print(f"| {label} | {shown} | {note} |")
     if not args.quick:
-        small, large = driver_memory(10_000), driver_memory(100_000)
+        small_rss, large_rss = driver_memory(10_000), driver_memory(100_000)
         print(
-            f"\nDriver peak RSS with out=: 10^4 points {small:.0f} MiB, "
-            f"10^5 points {large:.0f} MiB ({100 * (large / small - 1):+.1f}%)"
+            f"\nDriver peak RSS with out=: 10^4 points {small_rss:.0f} MiB, "
+            f"10^5 points {large_rss:.0f} MiB ({100 * (large_rss / small_rss - 1):+.1f}%)"
         )
 
 

@@ -482,3 +482,88 @@ def status_remaining(out: Path) -> int:
     from carepath.sweeps import status
 
     return int(status(out)["remaining"])
+
+
+def test_a_directory_or_a_device_given_as_a_scenario_is_named_for_what_it_is(tmp_path, capsys):
+    assert main(["run", str(tmp_path)]) == 2
+    assert "is a directory, not a scenario file" in capsys.readouterr().err
+    if Path("/dev/null").exists():
+        assert main(["scenarios", "validate", "/dev/null"]) == 2
+        assert "'/dev/null' is not a regular file" in capsys.readouterr().err
+    assert main(["run", str(tmp_path / "missing.yaml")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_run_whose_table_would_not_fit_in_memory_is_refused_before_it_runs(capsys):
+    # 10^10 replications of mm5's two variants: terabytes, on any machine
+    assert main(["run", "mm5", "-n", str(10**10)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("carepath: error: replications: 10,000,000,000 replications of 2")
+    assert "GiB table, more than the" in err and "sweep in shards" in err
+
+
+def test_the_table_estimate_is_the_table_run_to_the_memory_it_may_use(monkeypatch):
+    import carepath.engine.run as engine_run
+
+    res = cp.run("mm5", replications=4, variants=["baseline"])
+    need = res.table.nbytes  # 4 replications x every metric, float64
+    monkeypatch.setattr(engine_run, "available_memory", lambda: need)
+    cp.run("mm5", replications=4, variants=["baseline"])  # fits exactly
+    monkeypatch.setattr(engine_run, "available_memory", lambda: need - 1)
+    with pytest.raises(cp.ScenarioError, match=r"^replications: 4 replications of 1 variant"):
+        cp.run("mm5", replications=4, variants=["baseline"])
+
+
+def _with_zero_age(**seize: object) -> dict:
+    return {
+        "name": "zero-age",
+        "horizon": 50,
+        "attributes": {"age": 0},
+        "resources": {"clinician": {"capacity": 1}},
+        "arrivals": [{"name": "walk_in", "rate": 2.0, "start": "see"}],
+        "pathway": {
+            "see": {
+                "seize": "clinician",
+                "service": {"dist": "exponential", "mean": 0.4},
+                "then": "done",
+                **seize,
+            },
+            "done": {"exit": "treated"},
+        },
+    }
+
+
+def test_a_priority_that_evaluates_to_inf_stops_the_run_naming_the_step():
+    with pytest.raises(
+        SimulationError, match=r"pathway\.see\.priority: must be a finite number, got inf"
+    ):
+        cp.run(_with_zero_age(priority="1/age"), replications=1)
+    with pytest.raises(SimulationError, match=r"pathway\.see\.priority: .* got nan"):
+        cp.run(_with_zero_age(priority="age/age"), replications=1)
+    cp.run(_with_zero_age(priority="1/(age + 1)"), replications=1)  # finite: runs
+
+
+def test_a_dna_probability_that_evaluates_to_nan_stops_the_run_naming_the_step():
+    data = {
+        "name": "nan-dna",
+        "horizon": 24 * 14,
+        "attributes": {"age": 0},
+        "books": {"clinic": {"slots": [{"count": 8, "start": "09:00", "end": "12:00"}]}},
+        "arrivals": [{"name": "referral", "rate": 0.5, "start": "book"}],
+        "pathway": {
+            "book": {
+                "book": "clinic",
+                "dna": "age/age",
+                "on_dna": "done",
+                "on_full": "done",
+                "then": "done",
+            },
+            "done": {"exit": "seen"},
+        },
+    }
+    with pytest.raises(
+        SimulationError, match=r"pathway\.book\.dna: must be a finite number, got nan"
+    ):
+        cp.run(data, replications=1)
+    cp.run({**data, "attributes": {"age": 1}, "pathway": {**data["pathway"]}}, replications=1)

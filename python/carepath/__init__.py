@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from .model import Scenario, load
     from .results.results import Results
     from .scenarios import builtin_ids
-    from .sweeps import SweepResult, abc, calibrate, sensitivity, sweep
+    from .sweeps.api import sweep
+    from .sweeps.calibrate import abc, calibrate
+    from .sweeps.result import SweepResult
+    from .sweeps.sensitivity import sensitivity
 
 __version__: str
 """The installed version of carepath (looked up on first use)."""

@@ -212,8 +212,8 @@ def ocba(
         add[int(np.argmin(means))] += max(spare, 0)
         while add.sum() > budget - total:
             add[int(np.argmax(add))] -= 1
-        for i in np.flatnonzero(add):
-            data[i].extend(sampler([int(i)], len(data[i]), int(add[i]))[:, 0])
+        for i in map(int, np.flatnonzero(add)):
+            data[i].extend(sampler([i], len(data[i]), int(add[i]))[:, 0])
     means = np.array([np.mean(d) for d in data])
     signed = sign * means
     best = int(np.argmin(signed))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ScenarioError
 
@@ -66,7 +66,7 @@ def number_or_text(value: str | None) -> float | str | None:
         return value
 
 
-def sweep_spec(path: str) -> dict[str, object]:
+def sweep_spec(path: str) -> dict[str, Any]:
     """A sweep file, checked: scenario, params, design, n, replications, seed, variants."""
     from ..model.loading import parse_yaml
 

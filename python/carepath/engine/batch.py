@@ -262,11 +262,12 @@ class CompiledScenario:
         unit_model = np.tile(np.arange(n_v, dtype=np.int32), len(points))
         extra_specs: list[Any] = []
         extra: list[VariantModel] = []
-        for k in np.flatnonzero(~fast):
+        for k in map(int, np.flatnonzero(~fast)):
             for v, model in enumerate(self._compile_point(paths_t, points[k], variants_t)):
                 unit_model[k * n_v + v] = n_v + len(extra)
                 extra.append(model)
                 extra_specs.append(model.spec)
+        batch: _core.Batch | None
         if extra:
             base = [self.variant(v).spec for v in variants_t]
             slots = binding.slots if binding is not None else [[] for _ in variants_t]
@@ -341,7 +342,7 @@ class CompiledScenario:
         paths_t, variants_t = tuple(str(p) for p in paths), tuple(variants)
         values, fast = self._partition(paths_t, variants_t, points)
         self._check_fast(paths_t, variants_t, points, values, fast)
-        for k in np.flatnonzero(~fast):
+        for k in map(int, np.flatnonzero(~fast)):
             self.scenario.with_changes(dict(zip(paths_t, points[k])))
 
     def _partition(

@@ -279,7 +279,7 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
         resources.append(rs)
 
     book_index = {name: i for i, name in enumerate(sc.books)}
-    books = []
+    books: list[_core.BookSpec] = []
     for name, book in sc.books.items():
         bs = _core.BookSpec()
         bs.name = name
@@ -309,7 +309,7 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
 
     step_index = {name: i for i, name in enumerate(sc.pathway)}
     outcomes: list[str] = []
-    steps = []
+    steps: list[_core.StepSpec] = []
     for name, st in sc.pathway.items():
         s = _core.StepSpec()
         s.name = name

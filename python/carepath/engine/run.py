@@ -305,6 +305,7 @@ def _run_detailed(
                 bar.next_variant()
             variant = model.scenario
             if "series" in out:
+                assert variant.results.series is not None  # the engine gave series: it was asked
                 bin_width = to_time_units(variant.results.series.bin, variant.time_unit)
                 series[name] = Series(
                     list(out["series_names"]),

@@ -234,7 +234,7 @@ def compile_expression(
             if func in RESOURCE_STATE or func in STEP_STATE:
                 if len(args) != 1 or not isinstance(args[0], ast.Constant):
                     raise fail(f'{func}() takes one name in quotes, e.g. {func}("name")')
-                target = args[0].value
+                target = str(args[0].value)
                 if func in RESOURCE_STATE:
                     names, kind, what = service.resources, RESOURCE_STATE[func], "resource"
                 else:

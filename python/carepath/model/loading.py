@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,7 @@ def _not_a_file(path: Path, shown: str) -> str:
     return f"scenario file '{shown}' does not exist (built-in scenarios: {builtins})"
 
 
-def load(source: str | os.PathLike[str] | dict[str, Any] | Scenario) -> Scenario:
+def load(source: str | os.PathLike[str] | Mapping[str, Any] | Scenario) -> Scenario:
     """Load and validate a scenario.
 
     Parameters
@@ -161,8 +162,8 @@ def load(source: str | os.PathLike[str] | dict[str, Any] | Scenario) -> Scenario
     """
     if isinstance(source, Scenario):
         return source
-    if isinstance(source, dict):
-        return validate_data(source, Scenario)
+    if isinstance(source, Mapping):
+        return validate_data(dict(source), Scenario)
     text_source = str(source)
     path = Path(text_source)
     if path.suffix in (".yaml", ".yml") or path.exists() or "/" in text_source:

@@ -7,6 +7,7 @@ import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import ScenarioError
 from .distributions import DIST_NAMES
@@ -46,7 +47,7 @@ def _known_keys(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
     if not parent:
         return list(root.model_fields)
     head, depth = parent[0], len(parent)
-    by_shape: dict[tuple[Any, ...], type] = {
+    by_shape: dict[tuple[Any, ...], type[BaseModel]] = {
         ("resources", 2): Resource,
         ("resources", 4): Shift,
         ("arrivals", 2): Arrival,
@@ -61,7 +62,11 @@ def _known_keys(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
     if head == "pathway" and depth == 3 and parent[2] == "wait_until":
         return list(WaitUntil.model_fields)
     if head == "arrivals" and depth == 3:
-        kinds = {"profile": Profile, "schedule": Timetable, "backlog": Backlog}
+        kinds: dict[str, type[BaseModel]] = {
+            "profile": Profile,
+            "schedule": Timetable,
+            "backlog": Backlog,
+        }
         if parent[2] in kinds:
             return list(kinds[parent[2]].model_fields)
     model = by_shape.get((head, depth))
@@ -71,7 +76,7 @@ def _known_keys(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
     return list(DIST_MODELS[tag].model_fields) if tag in DIST_MODELS else []
 
 
-def _message(err: dict[str, Any], root: type[BaseModel]) -> ScenarioError:
+def _message(err: ErrorDetails, root: type[BaseModel]) -> ScenarioError:
     loc = tuple(err["loc"])
     path = _path(loc)
     kind = err["type"]

@@ -50,5 +50,6 @@ def psa_html(psa: PSAResults) -> str:
     return _page(title, pd.DataFrame(rows, columns=["measure", "value"]), index=False)
 
 
-SweepResult._repr_html_ = sweep_html  # type: ignore[assignment]
-PSAResults._repr_html_ = psa_html  # type: ignore[assignment]
+# replacing the DefinedAbove placeholders
+setattr(SweepResult, "_repr_html_", sweep_html)  # noqa: B010
+setattr(PSAResults, "_repr_html_", psa_html)  # noqa: B010

@@ -158,9 +158,9 @@ class RunPlots:
                 rows.append((name, 100 * est, 100 * lo, 100 * hi))
         fig, ax = _figure(7.5, 0.35 * len(rows) + 1.5)
         y = np.arange(len(rows))[::-1]
-        est = np.array([r[1] for r in rows])
+        estimates = np.array([r[1] for r in rows])
         err = np.array([[r[1] - r[2], r[3] - r[1]] for r in rows]).T if rows else np.zeros((2, 0))
-        ax.errorbar(est, y, xerr=np.nan_to_num(err), fmt="o", capsize=3)
+        ax.errorbar(estimates, y, xerr=np.nan_to_num(err), fmt="o", capsize=3)
         ax.axvline(0, color="grey", lw=0.8)
         ax.set_yticks(y, [r[0] for r in rows])
         ax.set_xlabel(f"change from {baseline} (%, paired, 95% CI)")
@@ -322,7 +322,11 @@ Results.register("plot")(
         "``over_time``, ``by_hour_and_weekday``, ``forest``, ``occupancy``, ``p_delay``.",
     )
 )
-PSAResults.plot = property(
-    PSAPlots,
-    doc="The cost-effectiveness plane (``plane``) and acceptability curve (``ceac``).",
+setattr(  # noqa: B010 (replaces the DefinedAbove placeholder)
+    PSAResults,
+    "plot",
+    property(
+        PSAPlots,
+        doc="The cost-effectiveness plane (``plane``) and acceptability curve (``ceac``).",
+    ),
 )

@@ -39,7 +39,8 @@ _FN1 = {
     ex.FN1_CODES["log"]: np.log,
 }
 # Opcode -> ufunc for every binary operator and comparison of the engine.
-_UFUNCS = {code: _NUMPY[node] for node, code in {**ex._BINARY, **ex._COMPARE}.items()}
+_OPCODES = [*ex._BINARY.items(), *ex._COMPARE.items()]
+_UFUNCS: dict[int, Any] = {code: _NUMPY[node] for node, code in _OPCODES}
 
 
 def _evaluate(program: ex.CompiledExpression, columns: list[np.ndarray], n: int) -> np.ndarray:

@@ -45,16 +45,20 @@ def event_log_frame(columns: dict[str, Any], sc: Scenario, variant: str) -> pd.D
             f"events a replication and dropped {dropped:,}; raise results.event_log.max_events",
             stacklevel=3,
         )
-    resource = np.asarray(columns["resource"])
+    resource = np.asarray(columns["resource"], np.int32)
     return pd.DataFrame(
         {
             "variant": pd.Categorical([variant] * len(resource)),
             "replication": np.asarray(columns["replication"]),
             "patient": np.asarray(columns["patient"]),
-            "step": pd.Categorical.from_codes(np.asarray(columns["step"]), steps),
-            "event": pd.Categorical.from_codes(np.asarray(columns["event"]), EVENTS),
+            "step": pd.Categorical.from_codes(
+                np.asarray(columns["step"], np.int32), pd.Index(steps)
+            ),
+            "event": pd.Categorical.from_codes(
+                np.asarray(columns["event"], np.int8), pd.Index(EVENTS)
+            ),
             "time": np.asarray(columns["time"]),
-            "resource": pd.Categorical.from_codes(resource, resources),  # -1: none
+            "resource": pd.Categorical.from_codes(resource, pd.Index(resources)),  # -1: none
         }
     )
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .series import Series
 
 ID_COLUMNS = ("variant", "replication")
-_T = TypeVar("_T", bound=Callable[..., Any])
+_T = TypeVar("_T")
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -105,7 +105,7 @@ def target_table(res: Results, targets: list[Target], level: float = 0.95) -> pd
     report-only targets and variants not run.
     """
     check_metrics(targets, res.metrics)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for t in targets:
         est, lo, hi, n = _estimate(res, t, level)
         published = t.value if t.expect is None else t.expect

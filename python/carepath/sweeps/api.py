@@ -138,7 +138,10 @@ def sweep(
             if shard is not None:
                 record = start_record(store, shard, len(ids))
             ids = [k for k in ids if k not in done]
-        chunks = make_chunks(job, ids, [rows[k] for k in ids], worker_count(executor, workers))
+        # in this process, with no folder to resume from and no bar to move
+        alone = executor == "serial" and store is None and not progress
+        per = 0 if alone else worker_count(executor, workers)
+        chunks = make_chunks(job, ids, [rows[k] for k in ids], per)
         frames: list[pd.DataFrame] | None = None if store else []
         bar = None
         if progress:

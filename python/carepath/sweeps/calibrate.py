@@ -81,7 +81,7 @@ def calibrate(
         return d
 
     x0 = np.array([(start or {}).get(n, (lo + hi) / 2) for n, (lo, hi) in zip(names, bounds)])
-    minimize(
+    minimize(  # type: ignore[call-overload]  # its stubs want x typed as 1-d
         objective,
         x0,
         method="Nelder-Mead",

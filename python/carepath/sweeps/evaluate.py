@@ -29,7 +29,10 @@ def evaluate(
     rows = [list(row) for row in zip(*(points[p].tolist() for p in paths))]
     job = make_job(sc, paths, rows, replications, seed, [variant], executor, workers)
     ids = list(range(first_point, first_point + len(rows)))
-    chunks = make_chunks(job, ids, rows, worker_count(executor, workers))
+    # serial: in this process, held in memory, as few chunks as they may be
+    chunks = make_chunks(
+        job, ids, rows, 0 if executor == "serial" else worker_count(executor, workers)
+    )
     means = []
     for _, frame in run_chunks(chunks, executor, workers, address, plan=compiled(sc)):
         metrics = frame.drop(columns=[*paths, "variant", "replication"])

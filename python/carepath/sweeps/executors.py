@@ -74,12 +74,17 @@ def make_job(
 def make_chunks(
     job: SweepJob, points: list[int], rows: list[list[Any]], workers: int
 ) -> list[Chunk]:
-    """The points in chunks of consecutive ids: about eight a worker, so that
-    the load balances, and at most CHUNK_RUNS engine runs each."""
+    """The points in chunks of consecutive ids, at most CHUNK_RUNS engine runs
+    each: about eight a worker, so that the load balances and a killed sweep
+    loses little; with ``workers=0`` as few as that allows (a serial sweep
+    held in memory, where each chunk only costs an engine call and a table:
+    in 8 chunks a 200-point sweep took 1.7x one run of as many replications,
+    docs/performance.md)."""
     if not points:
         return []
     runs = job.replications * len(job.variants)
-    size = max(1, min(math.ceil(len(points) / (8 * workers)), CHUNK_RUNS // runs))
+    balanced = math.ceil(len(points) / (8 * workers)) if workers > 0 else len(points)
+    size = max(1, min(balanced, CHUNK_RUNS // runs))
     chunks, start = [], 0
     for k in range(1, len(points) + 1):
         if k == len(points) or k - start == size or points[k] != points[k - 1] + 1:

@@ -57,7 +57,7 @@ def _alive(pid: int) -> bool:
 class SweepStore:
     """The folder of one sweep."""
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
         self.parts = self.folder / "parts"
         self.shards = self.folder / "shards"
