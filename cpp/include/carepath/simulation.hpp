@@ -4,8 +4,8 @@
 // The event loop and its one switch over step kinds are in
 // src/engine/loop.cpp; each handler is a member function so that, under
 // link-time optimisation, the hot ones inline into that loop as they did
-// when this was one file (docs/performance.md, "The interpreter by step
-// kind").  Kept as a class so the loop's state lives in members, not in a
+// when this was one file (docs/performance.md, "The house by its parts").
+// Kept as a class so the loop's state lives in members, not in a
 // capture of many references.
 #include <atomic>
 #include <cstdint>

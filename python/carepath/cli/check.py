@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING
 
 from ..errors import ScenarioError
-from .exit_codes import EXIT_OK, EXIT_TARGETS, EXIT_USAGE
-
-if TYPE_CHECKING:
-    pass
-
-
 from .common import changes_of, number_or_text
+from .exit_codes import EXIT_OK, EXIT_TARGETS, EXIT_USAGE
 
 
 def check_command(args: argparse.Namespace) -> int:

@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ScenarioError
+from .precision import precision_arguments
 
 if TYPE_CHECKING:
     from ..model import Scenario
     from ..results.results import Results
-
-
-from .precision import precision_arguments
 
 
 def changes_of(items: list[str]) -> dict[str, object]:

@@ -7,14 +7,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .common import results_of, scenario_of
 from .exit_codes import EXIT_OK
+from .precision import precision_text
 
 if TYPE_CHECKING:
     from ..results.results import Results
-
-
-from .common import results_of, scenario_of
-from .precision import precision_text
 
 
 def run_command(args: argparse.Namespace) -> int:

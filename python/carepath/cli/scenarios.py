@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
 from .exit_codes import EXIT_OK
-
-if TYPE_CHECKING:
-    pass
 
 
 def scenarios_command(args: argparse.Namespace) -> int:

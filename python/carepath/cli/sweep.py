@@ -5,16 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import ScenarioError
-from .exit_codes import EXIT_OK
-
-if TYPE_CHECKING:
-    pass
-
-
 from .common import sweep_spec
+from .exit_codes import EXIT_OK
 
 
 def sweep_folder(args: argparse.Namespace) -> int:
