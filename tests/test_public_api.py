@@ -88,3 +88,12 @@ def test_first_use_loads_what_it_needs():
     code = "import sys, carepath as cp\ncp.load\nprint('pydantic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_the_version_is_looked_up_when_asked_for(capsys):
+    from carepath.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"carepath {cp.__version__}\n"

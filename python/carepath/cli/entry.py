@@ -37,12 +37,15 @@ class _Version(argparse.Action):
     """--version: the installed version, looked up only when asked for."""
 
     def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+        super().__init__(
+            option_strings, dest, nargs=0, help="show program's version number and exit"
+        )
 
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
         from .. import __version__
 
-        parser.exit(message=f"carepath {__version__}\n")
+        print(f"carepath {__version__}")  # on stdout, as argparse's own version action
+        parser.exit()
 
 
 def _build_parser() -> argparse.ArgumentParser:
