@@ -29,7 +29,9 @@ void register_distributions(py::module_& m) {
         .def_readwrite("b", &DistSpec::b)
         .def_readwrite("c", &DistSpec::c)
         .def_readwrite("values", &DistSpec::values)
-        .def_readwrite("weights", &DistSpec::weights);
+        .def_readwrite("weights", &DistSpec::weights)
+        .def_readwrite("low", &DistSpec::low)
+        .def_readwrite("high", &DistSpec::high);
 
     m.def(
         "sample",

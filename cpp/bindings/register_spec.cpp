@@ -31,7 +31,8 @@ void register_spec(py::module_& m) {
         .value("POISSON", SourceKind::Poisson)
         .value("PROFILE", SourceKind::Profile)
         .value("SCHEDULE", SourceKind::Schedule)
-        .value("COHORT", SourceKind::Cohort);
+        .value("COHORT", SourceKind::Cohort)
+        .value("RENEWAL", SourceKind::Renewal);
 
     // before StepSpec, whose `until` is one: the stubs then name its Python type
     py::class_<Cycle>(m, "Cycle")
@@ -92,6 +93,9 @@ void register_spec(py::module_& m) {
         .def_readwrite("schedule", &SourceSpec::schedule)
         .def_readwrite("count", &SourceSpec::count)
         .def_readwrite("waited", &SourceSpec::waited)
+        .def_readwrite("interarrival", &SourceSpec::interarrival)
+        .def_readwrite("start_at", &SourceSpec::start_at)
+        .def_readwrite("max_arrivals", &SourceSpec::max_arrivals)
         .def_readwrite("attributes", &SourceSpec::attributes);
 
     py::class_<ResourceSpec>(m, "ResourceSpec")

@@ -152,6 +152,10 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
             case SourceKind::Schedule:
                 check_cycle(src.schedule, where + ".schedule");
                 break;
+            case SourceKind::Renewal:
+                check_index(src.interarrival, distributions.size(), where + ".interarrival", "distribution");
+                if (!std::isfinite(src.start_at)) invalid(where + ".start_at", "must be a finite number");
+                break;
             case SourceKind::Cohort:
                 if (src.count < 0) invalid(where + ".count", "must be >= 0");
                 if (src.waited != -1) check_index(src.waited, distributions.size(), where + ".waited", "distribution");

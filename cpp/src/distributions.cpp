@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace carepath {
 namespace {
 
 constexpr double kTwoPi = 6.283185307179586476925286766559;
+constexpr auto kBounded = static_cast<DistKind>(-1);
 
 [[noreturn]] void invalid(const std::string& where, const std::string& what) {
     throw std::invalid_argument(where + ": " + what);
@@ -40,7 +43,11 @@ std::vector<double> cumulative(const std::vector<double>& weights, const std::st
 }  // namespace
 
 Distribution::Distribution(const DistSpec& spec, const std::string& where)
-    : kind_(spec.kind), a_(spec.a), b_(spec.b), c_(spec.c) {
+    : kind_(spec.kind), family_(spec.kind), a_(spec.a), b_(spec.b), c_(spec.c) {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    if (std::isnan(spec.low) || std::isnan(spec.high)) invalid(where, "low and high must be numbers");
+    const bool bounded = spec.low > -kInf || spec.high < kInf;
+    if (bounded && !(spec.low < spec.high)) invalid(where, "low must be < high");
     switch (kind_) {
         case DistKind::Exponential:
             require_positive(a_, where, "mean");
@@ -109,6 +116,10 @@ Distribution::Distribution(const DistSpec& spec, const std::string& where)
         default:
             invalid(where, "unknown distribution kind " + std::to_string(static_cast<int>(kind_)));
     }
+    if (bounded) {
+        kind_ = kBounded;
+        truncation_ = std::make_shared<const Truncation>(Truncation{spec.low, spec.high, where});
+    }
 }
 
 double Distribution::standard_normal(Stream& s) const {
@@ -136,8 +147,23 @@ double Distribution::standard_gamma(double shape, Stream& s) const {
     }
 }
 
-double Distribution::sample_other(Stream& s) const {
-    switch (kind_) {
+double Distribution::sample_other(Stream& s) const { return kind_ == kBounded ? draw_within(s) : draw(s); }
+
+// Truncation by rejection: the bounds keep at least 1e-6 of the mass (checked
+// at load), so a hundred million draws outside in a row do not happen.
+double Distribution::draw_within(Stream& s) const {
+    constexpr long kMaxDraws = 100000000;
+    const Truncation& t = *truncation_;
+    for (long k = 0; k < kMaxDraws; ++k) {
+        const double x = draw(s);
+        if (x >= t.low && x <= t.high) return x;
+    }
+    throw std::runtime_error(t.where + ": " + std::to_string(kMaxDraws) +
+                             " draws in a row fell outside low and high: widen them");
+}
+
+double Distribution::draw(Stream& s) const {
+    switch (family_) {
         case DistKind::Exponential:
             return a_ * s.exponential();
         case DistKind::Fixed:

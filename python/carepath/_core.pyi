@@ -156,6 +156,18 @@ class DistSpec:
     def c(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def high(self) -> float:
+        ...
+    @high.setter
+    def high(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def low(self) -> float:
+        ...
+    @low.setter
+    def low(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def values(self) -> list[float]:
         ...
     @values.setter
@@ -323,10 +335,13 @@ class SourceKind:
       SCHEDULE
     
       COHORT
+    
+      RENEWAL
     """
     COHORT: typing.ClassVar[SourceKind]
     POISSON: typing.ClassVar[SourceKind]
     PROFILE: typing.ClassVar[SourceKind]
+    RENEWAL: typing.ClassVar[SourceKind]
     SCHEDULE: typing.ClassVar[SourceKind]
     __members__: typing.ClassVar[dict[str, SourceKind]]
     @typing.overload
@@ -604,6 +619,18 @@ class SourceSpec:
     def hourly(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
         ...
     @property
+    def interarrival(self) -> int:
+        ...
+    @interarrival.setter
+    def interarrival(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_arrivals(self) -> int:
+        ...
+    @max_arrivals.setter
+    def max_arrivals(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
     def rate(self) -> float:
         ...
     @rate.setter
@@ -620,6 +647,12 @@ class SourceSpec:
         ...
     @start.setter
     def start(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def start_at(self) -> float:
+        ...
+    @start_at.setter
+    def start_at(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def waited(self) -> int:

@@ -52,6 +52,7 @@ private:
     double fresh_arrival_draw(std::uint32_t source);
     double arrival_draw(std::uint32_t source);
     void schedule_arrival(std::uint32_t source, double from);
+    [[gnu::noinline]] double renewal_arrival(std::uint32_t source, double from);
     void arrive(std::uint32_t source);
     [[gnu::noinline, noreturn]] void too_many_in_system();
     double profile_arrival(std::uint32_t source);

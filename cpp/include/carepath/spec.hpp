@@ -102,6 +102,7 @@ enum class SourceKind : int {
     Profile = 1,   // rate hourly[hour of day] * weekday[day of week] (* season[week]), by inversion
     Schedule = 2,  // one patient at each time of `schedule`
     Cohort = 3,    // `count` patients at time 0, optionally already waiting for `waited`
+    Renewal = 4,   // gaps drawn from `interarrival`, independently (from `start_at`, up to `max_arrivals`)
 };
 
 struct SourceSpec {
@@ -115,6 +116,9 @@ struct SourceSpec {
     Cycle schedule;
     std::int64_t count = 0;
     int waited = -1;  // distribution of time already waited by a cohort (a backlog)
+    int interarrival = -1;        // renewal: the gaps' distribution (a draw below 0 counts as 0)
+    double start_at = -1.0;       // renewal: the first arrival's time; < 0: one gap after t = 0
+    std::int64_t max_arrivals = -1;  // renewal: at most this many; < 0: no limit
     std::vector<int> attributes;  // per attribute: distribution overriding the scenario's, or -1
 };
 

@@ -25,8 +25,25 @@ void Simulation::schedule_arrival(std::uint32_t source, double from) {
             if (static_cast<std::int64_t>(ws_.arrived[source]) >= src.count) return;
             t = 0.0;
             break;
+        case SourceKind::Renewal:
+            t = renewal_arrival(source, from);
+            if (t < 0.0) return;  // max_arrivals reached
+            break;
     }
     if (t <= end_) ws_.calendar.schedule(t, source, EventType::Arrival);
+}
+
+// A renewal source's next arrival after one at `from`: the gaps are
+// independent draws of its distribution from the source's arrival stream
+// (SimPy's timeout(dist()) loop, simmer's generator of any law).  Returns -1
+// once max_arrivals have come.
+double Simulation::renewal_arrival(std::uint32_t source, double from) {
+    const SourceSpec& src = spec_.sources[source];
+    const auto k = static_cast<std::int64_t>(ws_.arrived[source]);
+    if (src.max_arrivals >= 0 && k >= src.max_arrivals) return -1.0;
+    if (k == 0 && src.start_at >= 0.0) return src.start_at;
+    const double gap = m_.distributions[static_cast<std::size_t>(src.interarrival)].sample(ws_.arrival_streams[source]);
+    return from + (gap > 0.0 ? gap : 0.0);
 }
 
 void Simulation::arrive(std::uint32_t source) {

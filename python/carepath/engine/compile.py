@@ -59,6 +59,8 @@ def dist_spec(dist: object) -> _core.DistSpec:
     """The engine's description of a validated distribution model."""
     spec = _core.DistSpec()
     name = dist.dist  # type: ignore[attr-defined]
+    if getattr(dist, "bounded", False):
+        spec.low, spec.high = dist.bounds()  # type: ignore[attr-defined]
     if isinstance(dist, Empirical):
         spec.kind = (
             _core.DistKind.EMPIRICAL_DISCRETE
@@ -149,6 +151,13 @@ def _source_spec(
         else:
             hours = [time_of_day_hours(t) for t in table.daily or []]
             src.schedule = _cycle(_weekly(table.days, hours), sc)
+    elif arrival.interarrival is not None:
+        src.kind = _core.SourceKind.RENEWAL
+        src.interarrival = add_dist(arrival.interarrival, f"{where}.interarrival")
+        if arrival.start_at is not None:
+            src.start_at = to_time_units(arrival.start_at, sc.time_unit)
+        if arrival.max_arrivals is not None:
+            src.max_arrivals = arrival.max_arrivals
     else:
         src.kind = _core.SourceKind.COHORT
         if arrival.backlog is not None:
@@ -235,7 +244,9 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
     def add_dist(d: object, path: str | None = None) -> int:
         dists.append(dist_spec(d))
         index = len(dists) - 1
-        if path is not None and not isinstance(d, Empirical):
+        # bounded: a new value must keep the bounds' mass, which the scenario
+        # checks, so such a point compiles (and is validated) alone
+        if path is not None and not isinstance(d, Empirical) and not getattr(d, "bounded", False):
             name = d.dist  # type: ignore[attr-defined]
             for sub, param in enumerate(_PARAMS[name]):
                 record(f"{path}.{param}", _core.SlotKind.DIST_PARAM, index, sub)

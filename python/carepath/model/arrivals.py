@@ -1,4 +1,5 @@
-"""Where patients come from: rates, profiles, timetables, cohorts and backlogs."""
+"""Where patients come from: rates, profiles, timetables, cohorts, backlogs
+and renewal processes (gaps of any distribution)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ class Backlog(BaseModel):
 
 
 AttributeDist = NumberOrDistribution
-ARRIVAL_KINDS = ("rate", "profile", "schedule", "cohort", "backlog")
+ARRIVAL_KINDS = ("rate", "profile", "schedule", "cohort", "backlog", "interarrival")
 
 
 class Arrival(BaseModel):
@@ -66,7 +67,10 @@ class Arrival(BaseModel):
 
     Exactly one of: ``rate`` (Poisson), ``profile`` (Poisson with a rate by
     hour and weekday), ``schedule`` (fixed times), ``cohort`` (a number of
-    patients at time 0) or ``backlog`` (a waiting list at time 0).
+    patients at time 0), ``backlog`` (a waiting list at time 0) or
+    ``interarrival`` (gaps drawn independently from any distribution, a
+    renewal process: the first arrival one gap after t = 0, or at
+    ``start_at``; at most ``max_arrivals``).
     ``attributes`` override the scenario's attribute distributions for
     patients of this source.
     """
@@ -79,6 +83,9 @@ class Arrival(BaseModel):
     schedule: Timetable | None = None
     cohort: Annotated[Count, Field(ge=0, le=MAX_CAPACITY)] | None = None
     backlog: Backlog | None = None
+    interarrival: NumberOrDistribution | None = None
+    start_at: Duration | None = None
+    max_arrivals: Annotated[Count, Field(ge=0)] | None = None
     attributes: dict[Name, AttributeDist] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -88,6 +95,23 @@ class Arrival(BaseModel):
             found = ", ".join(given) if given else "none"
             raise ValueError(
                 f"an arrival needs exactly one of {', '.join(ARRIVAL_KINDS)}, got {found}"
+            )
+        if self.interarrival is None:
+            for key in ("start_at", "max_arrivals"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"{key} goes with interarrival (a renewal source)")
+            return self
+        if isinstance(self.start_at, float) and not self.start_at >= 0:
+            raise ValueError(f"start_at must be >= 0, got {self.start_at:g}")
+        gap = self.interarrival
+        if gap.min_value() < 0 and gap.dist != "normal":
+            raise ValueError(
+                f"interarrival: a gap cannot be negative, but this {gap.dist} reaches "
+                f"{gap.min_value():g}"
+            )
+        if gap.support() == [0.0] and self.max_arrivals is None:
+            raise ValueError(
+                "interarrival: every gap is 0, so arrivals never stop: give max_arrivals"
             )
         return self
 

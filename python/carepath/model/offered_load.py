@@ -3,16 +3,18 @@ mean service / capacity.  At 1 or more a queue grows without bound (unless
 patients leave it), so a run is warned before it starts; a typo'd rate (45,000
 an hour into one clinician) shows here, not as a machine out of memory.
 
-Computed where the scenario says enough: Poisson and profile arrivals (their
-mean rate), chance branches (their probabilities), services with a known mean
-and no ``scale``.  Steps after a conditional branch, and resources held
-across steps, are left out.  Reneging, balking and DNAs are ignored, so the
+Computed where the scenario says enough: Poisson, profile and renewal
+arrivals without a limit (their mean rate), chance branches (their
+probabilities), services with a known mean and no ``scale``.  Steps after a
+conditional branch, and resources held across steps, are left out.
+Reneging, balking and DNAs are ignored, so the
 load is an upper bound.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -20,10 +22,25 @@ from . import Scenario
 from .clock import HOURS_PER_WEEK, time_of_day_hours
 from .distributions import Empirical
 
+_TRUNCATED_MEANS: dict[str, float] = {}
+
+
+def _truncated_mean(dist: Any) -> float:
+    """A bounded distribution's mean within its bounds (scipy integrates it:
+    kept, as the overload check runs before every run)."""
+    key = dist.model_dump_json()
+    if key not in _TRUNCATED_MEANS:
+        if len(_TRUNCATED_MEANS) > 1024:
+            _TRUNCATED_MEANS.clear()
+        _TRUNCATED_MEANS[key] = float(dist.truncated_mean())
+    return _TRUNCATED_MEANS[key]
+
 
 def mean_of(dist: object) -> float | None:
     """The mean of a distribution model, or None for one we cannot tell."""
     kind = getattr(dist, "dist", None)
+    if getattr(dist, "bounded", False):
+        return _truncated_mean(dist)
     if isinstance(dist, Empirical):
         weights = np.asarray(dist.resolved_weights(), float)
         values = np.asarray(dist.values, float)
@@ -65,6 +82,10 @@ def offered_loads(sc: Scenario) -> dict[str, float]:
     for arrival in sc.arrivals:
         if arrival.rate is not None:
             entering[index[arrival.start]] += arrival.rate
+        elif arrival.interarrival is not None and arrival.max_arrivals is None:
+            gap = mean_of(arrival.interarrival)
+            if gap is not None and gap > 0:
+                entering[index[arrival.start]] += 1.0 / gap
         elif arrival.profile is not None:
             season = arrival.profile.season or [1.0]
             entering[index[arrival.start]] += (
