@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ScenarioError
+from .common import number_or_text, sweep_spec
 
 if TYPE_CHECKING:
     from ..model import Scenario
@@ -61,7 +62,7 @@ def warmup_command(args: argparse.Namespace, scenario: Scenario) -> int:
     width = float(scenario.horizon) / 200
     if args.bin:
         try:
-            width = to_time_units(_number_or_text(args.bin), scenario.time_unit)
+            width = to_time_units(number_or_text(args.bin), scenario.time_unit)
         except ValueError as err:
             raise ScenarioError("--bin", str(err)) from None
         if not width > 0:
@@ -97,7 +98,6 @@ def select_command(args: argparse.Namespace) -> int:
     from ..model import load
     from ..model.loading import parse_yaml
     from ..sweeps.design import make_points
-    from .common import sweep_spec
 
     source = Path(args.source)
     spec = parse_yaml(source.read_text(), str(source)) if source.is_file() else None
@@ -130,10 +130,3 @@ def select_command(args: argparse.Namespace) -> int:
     print(f"{chosen.guarantee}; {chosen.replications} replications used")
     print(chosen.table.to_string(index=False))
     return 0
-
-
-def _number_or_text(value: str) -> float | str:
-    try:
-        return float(value)
-    except ValueError:
-        return value

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from ..errors import ScenarioError
-from .common import changes_of, number_or_text
+from .common import option_changes
 from .exit_codes import EXIT_OK, EXIT_TARGETS, EXIT_USAGE
 
 
@@ -21,9 +21,7 @@ def check_command(args: argparse.Namespace) -> int:
 
     if args.variants:
         raise ScenarioError("--variant", "check runs every variant its targets name")
-    changes = changes_of(args.changes)
-    if args.horizon is not None:
-        changes["horizon"] = number_or_text(args.horizon)
+    changes = option_changes(args)
 
     def show(check: ScenarioCheck) -> None:
         if not args.json:

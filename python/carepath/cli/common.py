@@ -37,10 +37,16 @@ def scenario_of(args: argparse.Namespace) -> Scenario:
     from ..model import load
 
     sc = load(args.scenario)
+    changes = option_changes(args)
+    return sc.with_changes(changes) if changes else sc
+
+
+def option_changes(args: argparse.Namespace) -> dict[str, object]:
+    """The changes that --set and --horizon ask for."""
     changes = changes_of(args.changes)
     if args.horizon is not None:
         changes["horizon"] = number_or_text(args.horizon)
-    return sc.with_changes(changes) if changes else sc
+    return changes
 
 
 def results_of(args: argparse.Namespace, sc: Scenario | None = None) -> Results:
@@ -57,9 +63,10 @@ def results_of(args: argparse.Namespace, sc: Scenario | None = None) -> Results:
     )
 
 
-def number_or_text(value: str | None) -> float | str | None:
+def number_or_text(value: str) -> float | str:
+    """An option's value as a number when it is one (a duration stays text)."""
     try:
-        return None if value is None else float(value)
+        return float(value)
     except ValueError:
         return value
 
