@@ -508,11 +508,15 @@ def test_the_table_estimate_is_the_table_run_to_the_memory_it_may_use(monkeypatc
 
     res = cp.run("mm5", replications=4, variants=["baseline"])
     need = res.table.nbytes  # 4 replications x every metric, float64
+    monkeypatch.setattr(engine_run, "free_memory", lambda: 0)  # past the quick test
     monkeypatch.setattr(engine_run, "available_memory", lambda: need)
     cp.run("mm5", replications=4, variants=["baseline"])  # fits exactly
     monkeypatch.setattr(engine_run, "available_memory", lambda: need - 1)
     with pytest.raises(cp.ScenarioError, match=r"^replications: 4 replications of 1 variant"):
         cp.run("mm5", replications=4, variants=["baseline"])
+    # the quick test: a table under half the free memory fits without reading more
+    monkeypatch.setattr(engine_run, "free_memory", lambda: 2 * need)
+    cp.run("mm5", replications=4, variants=["baseline"])
 
 
 def _with_zero_age(**seize: object) -> dict:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from .design import make_points
-from .executors import make_chunks, make_job, run_chunks, worker_count
+from .executors import chunk_workers, make_chunks, make_job, run_chunks
 from .result import SweepResult
 from .shards import parse_shard, shard_points, shard_progress, start_record, write_record
 from .store import SweepStore, fingerprint
@@ -138,9 +138,7 @@ def sweep(
             if shard is not None:
                 record = start_record(store, shard, len(ids))
             ids = [k for k in ids if k not in done]
-        # in this process, with no folder to resume from and no bar to move
-        alone = executor == "serial" and store is None and not progress
-        per = 0 if alone else worker_count(executor, workers)
+        per = chunk_workers(executor, workers, in_memory=store is None and not progress)
         chunks = make_chunks(job, ids, [rows[k] for k in ids], per)
         frames: list[pd.DataFrame] | None = None if store else []
         bar = None

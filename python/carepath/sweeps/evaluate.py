@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ..engine.batch import compiled
-from .executors import make_chunks, make_job, run_chunks, worker_count
+from .executors import chunk_workers, make_chunks, make_job, run_chunks
 
 
 def evaluate(
@@ -29,10 +29,7 @@ def evaluate(
     rows = [list(row) for row in zip(*(points[p].tolist() for p in paths))]
     job = make_job(sc, paths, rows, replications, seed, [variant], executor, workers)
     ids = list(range(first_point, first_point + len(rows)))
-    # serial: in this process, held in memory, as few chunks as they may be
-    chunks = make_chunks(
-        job, ids, rows, 0 if executor == "serial" else worker_count(executor, workers)
-    )
+    chunks = make_chunks(job, ids, rows, chunk_workers(executor, workers, in_memory=True))
     means = []
     for _, frame in run_chunks(chunks, executor, workers, address, plan=compiled(sc)):
         metrics = frame.drop(columns=[*paths, "variant", "replication"])

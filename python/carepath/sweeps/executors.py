@@ -239,6 +239,13 @@ def _dask(
             cluster.close()
 
 
+def chunk_workers(executor: str, workers: int | None, in_memory: bool) -> int:
+    """What make_chunks balances the points over: the worker processes, or 0
+    for a serial sweep held in memory (no folder to resume from, no progress
+    bar to move), whose chunks may be as large as CHUNK_RUNS allows."""
+    return 0 if executor == "serial" and in_memory else worker_count(executor, workers)
+
+
 def worker_count(executor: str, workers: int | None) -> int:
     """How many processes share the chunks (for sizing them)."""
     if executor in ("serial", "mpi"):
