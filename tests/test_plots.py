@@ -118,7 +118,9 @@ def test_cli_plot_writes_each_figure(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == [
         "forest-six_clinicians.png",
+        "over-time-arrivals.png",
         "over-time-busy.clinician.png",
+        "over-time-exits.treated.png",
         "over-time-in_system.png",
         "over-time-queue_length.clinician.png",
         "waits-see_clinician.png",

@@ -174,7 +174,7 @@ def test_a_bound_no_draw_crosses_changes_no_draw():
         (
             {"interarrival": 1.0, "rate": 2.0},
             r"an arrival needs exactly one of rate, profile, schedule, cohort, backlog, "
-            r"interarrival, got rate, interarrival",
+            r"interarrival, from, got rate, interarrival",
         ),
     ],
 )

@@ -57,6 +57,8 @@ def test_bin_means_average_to_the_run_time_averages():
         "busy.clinician",
         "queue_length.clinician",
         "capacity.clinician",
+        "arrivals",  # the counts kept by default
+        "exits.treated",
     }
     assert (table["ci_low"] <= table["mean"]).all() and (table["mean"] <= table["ci_high"]).all()
 

@@ -19,6 +19,7 @@ void register_distributions(py::module_& m) {
         .value("GAMMA", DistKind::Gamma)
         .value("WEIBULL", DistKind::Weibull)
         .value("BERNOULLI", DistKind::Bernoulli)
+        .value("POISSON", DistKind::Poisson)
         .value("EMPIRICAL_DISCRETE", DistKind::EmpiricalDiscrete)
         .value("EMPIRICAL_CONTINUOUS", DistKind::EmpiricalContinuous);
 

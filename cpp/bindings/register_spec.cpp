@@ -1,11 +1,47 @@
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+#include <cstring>
 
 #include "carepath/spec.hpp"
 
 namespace py = pybind11;
 
 namespace carepath::bindings {
+namespace {
+
+using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+// A data file's columns cross by one copy of their buffer, not element by
+// element as a Python list would (a 10^6-row replay).
+std::vector<double> to_vector(const Doubles& a) {
+    std::vector<double> v(static_cast<std::size_t>(a.size()));
+    if (!v.empty()) std::memcpy(v.data(), a.data(), v.size() * sizeof(double));
+    return v;
+}
+
+Doubles to_array(const std::vector<double>& v) {
+    Doubles a(static_cast<py::ssize_t>(v.size()));
+    if (!v.empty()) std::memcpy(a.mutable_data(), v.data(), v.size() * sizeof(double));
+    return a;
+}
+
+std::vector<std::vector<double>> to_vectors(const std::vector<Doubles>& columns) {
+    std::vector<std::vector<double>> out;
+    out.reserve(columns.size());
+    for (const auto& c : columns) out.push_back(to_vector(c));
+    return out;
+}
+
+std::vector<Doubles> to_arrays(const std::vector<std::vector<double>>& columns) {
+    std::vector<Doubles> out;
+    out.reserve(columns.size());
+    for (const auto& c : columns) out.push_back(to_array(c));
+    return out;
+}
+
+}  // namespace
 
 void register_spec(py::module_& m) {
     py::enum_<StepKind>(m, "StepKind")
@@ -32,7 +68,9 @@ void register_spec(py::module_& m) {
         .value("PROFILE", SourceKind::Profile)
         .value("SCHEDULE", SourceKind::Schedule)
         .value("COHORT", SourceKind::Cohort)
-        .value("RENEWAL", SourceKind::Renewal);
+        .value("RENEWAL", SourceKind::Renewal)
+        .value("REPLAY", SourceKind::Replay)
+        .value("COUNTS", SourceKind::Counts);
 
     // before StepSpec, whose `until` is one: the stubs then name its Python type
     py::class_<Cycle>(m, "Cycle")
@@ -96,7 +134,28 @@ void register_spec(py::module_& m) {
         .def_readwrite("interarrival", &SourceSpec::interarrival)
         .def_readwrite("start_at", &SourceSpec::start_at)
         .def_readwrite("max_arrivals", &SourceSpec::max_arrivals)
-        .def_readwrite("attributes", &SourceSpec::attributes);
+        .def_readwrite("attributes", &SourceSpec::attributes)
+        .def_property(
+            "times", [](const SourceSpec& s) { return to_array(s.times); },
+            [](SourceSpec& s, const Doubles& a) { s.times = to_vector(a); })
+        .def_property(
+            "replay_values", [](const SourceSpec& s) { return to_arrays(s.replay_values); },
+            [](SourceSpec& s, const std::vector<Doubles>& a) { s.replay_values = to_vectors(a); })
+        .def_readwrite("period_start", &SourceSpec::period_start)
+        .def_readwrite("period_end", &SourceSpec::period_end)
+        .def_readwrite("period_count", &SourceSpec::period_count)
+        .def_readwrite("batch", &SourceSpec::batch)
+        .def_readwrite("table", &SourceSpec::table);
+
+    py::class_<TableSpec>(m, "TableSpec")
+        .def(py::init<>())
+        .def_readwrite("attributes", &TableSpec::attributes)
+        .def_property(
+            "columns", [](const TableSpec& t) { return to_arrays(t.columns); },
+            [](TableSpec& t, const std::vector<Doubles>& a) { t.columns = to_vectors(a); })
+        .def_property(
+            "cdf", [](const TableSpec& t) { return to_array(t.cdf); },
+            [](TableSpec& t, const Doubles& a) { t.cdf = to_vector(a); });
 
     py::class_<ResourceSpec>(m, "ResourceSpec")
         .def(py::init<>())
@@ -156,6 +215,9 @@ void register_spec(py::module_& m) {
         .def_readwrite("steps", &ModelSpec::steps)
         .def_readwrite("outcomes", &ModelSpec::outcomes)
         .def_readwrite("classes", &ModelSpec::classes)
+        .def_readwrite("tables", &ModelSpec::tables)
+        .def_readwrite("observe_start", &ModelSpec::observe_start)
+        .def_readwrite("series_counts", &ModelSpec::series_counts)
         .def_readwrite("system_time_over", &ModelSpec::system_time_over)
         .def_readwrite("system_time_over_labels", &ModelSpec::system_time_over_labels)
         .def_readwrite("percentiles", &ModelSpec::percentiles)

@@ -156,6 +156,29 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                 check_index(src.interarrival, distributions.size(), where + ".interarrival", "distribution");
                 if (!std::isfinite(src.start_at)) invalid(where + ".start_at", "must be a finite number");
                 break;
+            case SourceKind::Replay: {
+                for (std::size_t k = 0; k < src.times.size(); ++k)
+                    if (!std::isfinite(src.times[k]) || src.times[k] < 0 || (k > 0 && src.times[k] < src.times[k - 1]))
+                        invalid(where + ".time", "arrival times must be finite, >= 0 and sorted");
+                if (!src.replay_values.empty() && src.replay_values.size() != n_attr)
+                    invalid(where + ".attributes", "one entry per attribute is needed");
+                for (const auto& v : src.replay_values)
+                    if (!v.empty() && v.size() != src.times.size())
+                        invalid(where + ".attributes", "one value per arrival is needed");
+                break;
+            }
+            case SourceKind::Counts: {
+                const std::size_t n = src.period_count.size();
+                if (src.period_start.size() != n || src.period_end.size() != n)
+                    invalid(where + ".count", "one start and end per period is needed");
+                for (std::size_t k = 0; k < n; ++k) {
+                    if (src.period_count[k] < 0) invalid(where + ".count", "counts must be >= 0");
+                    if (!std::isfinite(src.period_start[k]) || src.period_start[k] < 0 ||
+                        !(src.period_end[k] > src.period_start[k]) || (k > 0 && src.period_start[k] < src.period_end[k - 1]))
+                        invalid(where + ".period", "periods must be >= 0, non-empty and in order without overlap");
+                }
+                break;
+            }
             case SourceKind::Cohort:
                 if (src.count < 0) invalid(where + ".count", "must be >= 0");
                 if (src.waited != -1) check_index(src.waited, distributions.size(), where + ".waited", "distribution");
@@ -167,6 +190,20 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
             invalid(where + ".attributes", "one entry per attribute is needed");
         for (int d : src.attributes)
             if (d != -1) check_index(d, distributions.size(), where + ".attributes", "distribution");
+        if (src.batch != -1) check_index(src.batch, distributions.size(), where + ".batch", "distribution");
+        if (src.table != -1) check_index(src.table, spec.tables.size(), where + ".attributes_from", "table");
+    }
+    for (const TableSpec& t : spec.tables) {
+        if (t.attributes.size() != t.columns.size() || t.columns.empty())
+            invalid("attributes_from", "one column per attribute is needed");
+        const std::size_t rows = t.columns[0].size();
+        if (rows == 0) invalid("attributes_from", "the table has no rows");
+        for (std::size_t j = 0; j < t.columns.size(); ++j) {
+            check_index(t.attributes[j], n_attr, "attributes_from", "attribute");
+            if (t.columns[j].size() != rows) invalid("attributes_from", "columns of different lengths");
+        }
+        if (!t.cdf.empty() && (t.cdf.size() != rows || t.cdf.back() != 1.0))
+            invalid("attributes_from.weights", "one cumulative weight per row, ending at 1");
     }
 
     branch_cdf.resize(n_steps);
@@ -368,6 +405,39 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         }
         for (std::size_t i = 0; i < n_steps; ++i)
             if (occupancy_index[i] >= 0) series_names.push_back("occupancy." + spec.steps[i].name);
+        count_entered.assign(n_steps, -1);
+        count_served.assign(n_steps, -1);
+        count_reneged.assign(n_steps, -1);
+        count_balked.assign(n_steps, -1);
+        count_exit.assign(spec.outcomes.size(), -1);
+        for (const std::string& name : spec.series_counts) {
+            const int index = static_cast<int>(n_counts++);
+            series_names.push_back(name);
+            if (name == "arrivals") {
+                count_arrivals = index;
+                continue;
+            }
+            const auto dot = name.find('.');
+            const std::string kind = name.substr(0, dot), what = dot == std::string::npos ? "" : name.substr(dot + 1);
+            std::vector<int>* counts = kind == "entered"   ? &count_entered
+                                       : kind == "served"  ? &count_served
+                                       : kind == "reneged" ? &count_reneged
+                                       : kind == "balked"  ? &count_balked
+                                       : kind == "exits"   ? &count_exit
+                                                           : nullptr;
+            if (counts == nullptr) invalid("results.series.counts", "unknown count '" + name + "'");
+            const auto& names = kind == "exits" ? spec.outcomes : std::vector<std::string>{};
+            std::size_t k = 0;
+            if (kind == "exits") {
+                while (k < names.size() && names[k] != what) ++k;
+            } else {
+                while (k < n_steps && spec.steps[k].name != what) ++k;
+            }
+            if (k == counts->size()) invalid("results.series.counts", "no such step or outcome in '" + name + "'");
+            (*counts)[k] = index;
+        }
+    } else if (!spec.series_counts.empty()) {
+        invalid("results.series.counts", "needs results.series.bin");
     }
 
     // Classes: every combination of the `by` attributes' values, the first

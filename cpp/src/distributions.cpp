@@ -93,6 +93,11 @@ Distribution::Distribution(const DistSpec& spec, const std::string& where)
             require_finite(a_, where, "p");
             if (a_ < 0 || a_ > 1) invalid(where, "p must be in [0, 1], got " + std::to_string(a_));
             break;
+        case DistKind::Poisson:
+            require_finite(a_, where, "mean");
+            if (!(a_ >= 0)) invalid(where, "mean must be >= 0, got " + std::to_string(a_));
+            p1_ = std::exp(-a_);
+            break;
         case DistKind::EmpiricalDiscrete:
             if (spec.values.empty()) invalid(where, "values must not be empty");
             if (spec.weights.size() != spec.values.size())
@@ -147,6 +152,37 @@ double Distribution::standard_gamma(double shape, Stream& s) const {
     }
 }
 
+// Small means by inversion (one uniform, a search from 0); from 10 on,
+// Hoermann's (1993) transformed rejection PTRS, as numpy draws it.
+double Distribution::poisson(Stream& s) const {
+    if (a_ < 10.0) {
+        const double u = s.uniform();
+        double p = p1_, cdf = p;
+        double k = 0.0;
+        while (u > cdf && p > 0.0) {
+            k += 1.0;
+            p *= a_ / k;
+            cdf += p;
+        }
+        return k;
+    }
+    const double slam = std::sqrt(a_), loglam = std::log(a_);
+    const double b = 0.931 + 2.53 * slam;
+    const double a = -0.059 + 0.02483 * b;
+    const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
+    const double vr = 0.9277 - 3.6224 / (b - 2.0);
+    for (;;) {
+        const double u = s.uniform() - 0.5;
+        const double v = s.uniform();
+        const double us = 0.5 - std::fabs(u);
+        const double k = std::floor((2.0 * a / us + b) * u + a_ + 0.43);
+        if (us >= 0.07 && v <= vr) return k;
+        if (k < 0.0 || (us < 0.013 && v > us)) continue;
+        if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <= -a_ + k * loglam - std::lgamma(k + 1.0))
+            return k;
+    }
+}
+
 double Distribution::sample_other(Stream& s) const { return kind_ == kBounded ? draw_within(s) : draw(s); }
 
 // Truncation by rejection: the bounds keep at least 1e-6 of the mass (checked
@@ -185,6 +221,8 @@ double Distribution::draw(Stream& s) const {
             return b_ * std::pow(s.exponential(), 1.0 / a_);
         case DistKind::Bernoulli:
             return s.uniform() < a_ ? 1.0 : 0.0;
+        case DistKind::Poisson:
+            return poisson(s);
         case DistKind::EmpiricalDiscrete: {
             const double u = s.uniform();
             const auto it = std::upper_bound(cdf_.begin(), cdf_.end(), u);

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AttributeSpec', 'Batch', 'BookSpec', 'ClassSpec', 'Cycle', 'DistKind', 'DistSpec', 'ExprSpec', 'ModelSpec', 'Preempt', 'Purpose', 'ResourceSpec', 'Runner', 'Slot', 'SlotKind', 'SlotTypeSpec', 'SourceKind', 'SourceSpec', 'StepKind', 'StepSpec', 'evaluate', 'sample', 'splitmix64', 'stream_uniforms']
+__all__: list[str] = ['AttributeSpec', 'Batch', 'BookSpec', 'ClassSpec', 'Cycle', 'DistKind', 'DistSpec', 'ExprSpec', 'ModelSpec', 'Preempt', 'Purpose', 'ResourceSpec', 'Runner', 'Slot', 'SlotKind', 'SlotTypeSpec', 'SourceKind', 'SourceSpec', 'StepKind', 'StepSpec', 'TableSpec', 'evaluate', 'sample', 'splitmix64', 'stream_uniforms']
 class Purpose:
     """
     Members:
@@ -83,6 +83,8 @@ class DistKind:
     
       BERNOULLI
     
+      POISSON
+    
       EMPIRICAL_DISCRETE
     
       EMPIRICAL_CONTINUOUS
@@ -95,6 +97,7 @@ class DistKind:
     GAMMA: typing.ClassVar[DistKind]
     LOGNORMAL: typing.ClassVar[DistKind]
     NORMAL: typing.ClassVar[DistKind]
+    POISSON: typing.ClassVar[DistKind]
     TRIANGULAR: typing.ClassVar[DistKind]
     UNIFORM: typing.ClassVar[DistKind]
     WEIBULL: typing.ClassVar[DistKind]
@@ -337,11 +340,17 @@ class SourceKind:
       COHORT
     
       RENEWAL
+    
+      REPLAY
+    
+      COUNTS
     """
     COHORT: typing.ClassVar[SourceKind]
+    COUNTS: typing.ClassVar[SourceKind]
     POISSON: typing.ClassVar[SourceKind]
     PROFILE: typing.ClassVar[SourceKind]
     RENEWAL: typing.ClassVar[SourceKind]
+    REPLAY: typing.ClassVar[SourceKind]
     SCHEDULE: typing.ClassVar[SourceKind]
     __members__: typing.ClassVar[dict[str, SourceKind]]
     @typing.overload
@@ -607,6 +616,12 @@ class SourceSpec:
     def attributes(self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> None:
         ...
     @property
+    def batch(self) -> int:
+        ...
+    @batch.setter
+    def batch(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
     def count(self) -> int:
         ...
     @count.setter
@@ -631,10 +646,34 @@ class SourceSpec:
     def max_arrivals(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
+    def period_count(self) -> list[int]:
+        ...
+    @period_count.setter
+    def period_count(self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def period_end(self) -> list[float]:
+        ...
+    @period_end.setter
+    def period_end(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def period_start(self) -> list[float]:
+        ...
+    @period_start.setter
+    def period_start(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    @property
     def rate(self) -> float:
         ...
     @rate.setter
     def rate(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def replay_values(self) -> list[numpy.typing.NDArray[numpy.float64]]:
+        ...
+    @replay_values.setter
+    def replay_values(self, arg1: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]]) -> None:
         ...
     @property
     def season(self) -> list[float]:
@@ -655,6 +694,18 @@ class SourceSpec:
     def start_at(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def table(self) -> int:
+        ...
+    @table.setter
+    def table(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def times(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @times.setter
+    def times(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> None:
+        ...
+    @property
     def waited(self) -> int:
         ...
     @waited.setter
@@ -665,6 +716,27 @@ class SourceSpec:
         ...
     @weekday.setter
     def weekday(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+class TableSpec:
+    def __init__(self) -> None:
+        ...
+    @property
+    def attributes(self) -> list[int]:
+        ...
+    @attributes.setter
+    def attributes(self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def cdf(self) -> numpy.typing.NDArray[numpy.float64]:
+        ...
+    @cdf.setter
+    def cdf(self, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> None:
+        ...
+    @property
+    def columns(self) -> list[numpy.typing.NDArray[numpy.float64]]:
+        ...
+    @columns.setter
+    def columns(self, arg1: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]]) -> None:
         ...
 class ResourceSpec:
     interrupt_at_shift_end: bool
@@ -757,6 +829,7 @@ class ClassSpec:
         ...
 class ModelSpec:
     economics: bool
+    observe_start: bool
     def __init__(self) -> None:
         ...
     @property
@@ -892,6 +965,12 @@ class ModelSpec:
     def series_bin(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def series_counts(self) -> list[str]:
+        ...
+    @series_counts.setter
+    def series_counts(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
     def sources(self) -> list[SourceSpec]:
         ...
     @sources.setter
@@ -920,6 +999,12 @@ class ModelSpec:
         ...
     @system_time_over_labels.setter
     def system_time_over_labels(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def tables(self) -> list[TableSpec]:
+        ...
+    @tables.setter
+    def tables(self, arg0: collections.abc.Sequence[TableSpec]) -> None:
         ...
     @property
     def warmup(self) -> float:

@@ -62,6 +62,12 @@ public:
     // "capacity.<r>" per resource, then "occupancy.<step>" per occupancy step.
     std::size_t n_bins = 0;
     std::vector<std::string> series_names;
+    // Counts per bin (spec.series_counts), after the levels: each one's row
+    // among the counts, or -1 where not counted.
+    std::size_t n_counts = 0;
+    int count_arrivals = -1;
+    std::vector<int> count_entered, count_served, count_reneged, count_balked;  // per step
+    std::vector<int> count_exit;                                               // per outcome
 };
 
 }  // namespace carepath

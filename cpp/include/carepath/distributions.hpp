@@ -23,6 +23,7 @@ enum class DistKind : int {
     Bernoulli = 8,    // a = p
     EmpiricalDiscrete = 9,     // values, weights
     EmpiricalContinuous = 10,  // values = bin edges, weights = one per bin
+    Poisson = 11,              // a = mean: a count
 };
 
 struct DistSpec {
@@ -52,6 +53,7 @@ private:
     [[gnu::noinline]] double draw_within(Stream& s) const;
     double standard_normal(Stream& s) const;
     double standard_gamma(double shape, Stream& s) const;
+    double poisson(Stream& s) const;
 
     // Bounds, apart: every replication thread copies the distributions, and
     // the hot ones stay as small as they were (in line, they cost M/M/5 1.3%

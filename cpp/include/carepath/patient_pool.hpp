@@ -42,6 +42,7 @@ struct Patient {
     bool has_patience = false;
     bool has_costs = false;
     bool backdated = false;  // a backlog patient: its first wait counts from arrival_time
+    bool started_in_window = false;  // its current service started in the observation window
 };
 
 class PatientPool {

@@ -75,6 +75,15 @@ struct Workspace {
     std::vector<std::vector<std::uint32_t>> groups;  // followers of each group's leader
     std::vector<std::uint32_t> free_groups;
     std::vector<std::uint32_t> arrived;   // per source: ordinal of the next patient
+    std::vector<std::uint64_t> events;    // per source: arrival events so far (a batch is one)
+    // A counts source's place: its period, the arrivals left in it and the last one's time.
+    struct PeriodCursor {
+        std::size_t period = 0;
+        std::int64_t left = 0;
+        double last = 0.0;
+    };
+    std::vector<PeriodCursor> periods;  // per source (counts sources only)
+    std::vector<double> counts;         // n_counts x n_bins: events per series bin
     std::vector<std::uint64_t> observed_arrivals;  // per source, in the observation window
     TimeWeighted in_system;
 };

@@ -53,7 +53,11 @@ private:
     double arrival_draw(std::uint32_t source);
     void schedule_arrival(std::uint32_t source, double from);
     [[gnu::noinline]] double renewal_arrival(std::uint32_t source, double from);
+    [[gnu::noinline]] double counted_arrival(std::uint32_t source);
     void arrive(std::uint32_t source);
+    [[gnu::noinline]] void arrive_batch(std::uint32_t source);
+    std::uint32_t new_patient(std::uint32_t source);
+    [[gnu::noinline]] void attributes_from_data(const SourceSpec& src, std::uint32_t k, Stream& attr, double* values);
     [[gnu::noinline, noreturn]] void too_many_in_system();
     double profile_arrival(std::uint32_t source);
     void first_segment(std::uint32_t source, ProfileCursor& c, double t);
@@ -125,6 +129,7 @@ private:
     [[gnu::noinline]] void count_hour(std::size_t i, bool renege);
     [[gnu::noinline]] void occupy(Patient& p);
     [[gnu::noinline]] void write_series(double* out);
+    [[gnu::noinline]] void count_event(int index);
 
     // event_log.cpp
     [[gnu::noinline]] void add_to_log(const Patient& p, LogEvent what, std::int32_t resource);
@@ -141,6 +146,24 @@ private:
         if (!p.observed) return;
         f(ws_.stats[0]);
         if (p.klass != 0) f(ws_.stats[p.klass]);
+    }
+
+    // As record, for what happens at a service's start (its wait) and end:
+    // with `observe: start`, counted when that service started in the
+    // window, whenever the patient arrived.
+    template <class F>
+    void record_service(const Patient& p, bool started_in_window, F&& f) {
+        if (!(spec_.observe_start ? started_in_window : p.observed)) return;
+        f(ws_.stats[0]);
+        if (p.klass != 0) f(ws_.stats[p.klass]);
+    }
+
+    // A count per series bin, when one is kept for this event (index >= 0).
+    void count(int index) {
+        if (index >= 0) count_event(index);
+    }
+    void count_at(const std::vector<int>& per, std::size_t i) {
+        if (m_.n_counts > 0) count(per[i]);
     }
 
     double eval(int expression, std::uint32_t slot) {

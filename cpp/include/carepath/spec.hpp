@@ -103,6 +103,16 @@ enum class SourceKind : int {
     Schedule = 2,  // one patient at each time of `schedule`
     Cohort = 3,    // `count` patients at time 0, optionally already waiting for `waited`
     Renewal = 4,   // gaps drawn from `interarrival`, independently (from `start_at`, up to `max_arrivals`)
+    Replay = 5,    // one patient at each of `times` (from a file), the same in every replication
+    Counts = 6,    // counts[i] patients in [period_start[i], period_end[i]), at uniformly random times
+};
+
+// Patients as rows of a table (`attributes_from`): each patient takes the
+// values of one row, drawn uniformly (or by `cdf`) from its attribute stream.
+struct TableSpec {
+    std::vector<int> attributes;               // the attribute each column fills
+    std::vector<std::vector<double>> columns;  // one per attribute, all of the same length
+    std::vector<double> cdf;                   // cumulative row weights ending at 1; empty: uniform
 };
 
 struct SourceSpec {
@@ -120,6 +130,15 @@ struct SourceSpec {
     double start_at = -1.0;       // renewal: the first arrival's time; < 0: one gap after t = 0
     std::int64_t max_arrivals = -1;  // renewal: at most this many; < 0: no limit
     std::vector<int> attributes;  // per attribute: distribution overriding the scenario's, or -1
+    // replay: arrival times (sorted, >= 0) and per attribute its values at
+    // those arrivals (empty: drawn as usual)
+    std::vector<double> times;
+    std::vector<std::vector<double>> replay_values;
+    // counts: periods and how many arrive in each
+    std::vector<double> period_start, period_end;
+    std::vector<std::int64_t> period_count;
+    int batch = -1;  // distribution of the patients each arrival event brings; -1: one
+    int table = -1;  // index into ModelSpec::tables drawn for this source's patients; -1: none
 };
 
 struct ResourceSpec {
@@ -192,6 +211,14 @@ struct ModelSpec {
     std::vector<StepSpec> steps;
     std::vector<std::string> outcomes;
     std::vector<ClassSpec> classes;
+    std::vector<TableSpec> tables;
+    // `results.observe: start`: waits and services count when their service
+    // starts in the window (else: when the patient arrived in it).
+    bool observe_start = false;
+    // Counts per series bin (`results.series.counts`), each "arrivals",
+    // "exits.<outcome>", or "entered." / "served." / "reneged." / "balked."
+    // followed by a step's name.
+    std::vector<std::string> series_counts;
     std::vector<double> system_time_over;
     std::vector<std::string> system_time_over_labels;
     // Percentiles of every time tally (`results.percentiles`), as fractions

@@ -10,6 +10,7 @@ namespace carepath::engine {
 
 void Simulation::schedule_arrival(std::uint32_t source, double from) {
     const SourceSpec& src = spec_.sources[source];
+    const std::uint64_t k = ws_.events[source];  // arrival events so far
     double t = from;
     switch (src.kind) {
         case SourceKind::Poisson:
@@ -19,18 +20,47 @@ void Simulation::schedule_arrival(std::uint32_t source, double from) {
             t = profile_arrival(source);
             break;
         case SourceKind::Schedule:
-            t = occurrence(src.schedule, ws_.arrived[source]);
+            t = occurrence(src.schedule, k);
             break;
         case SourceKind::Cohort:
-            if (static_cast<std::int64_t>(ws_.arrived[source]) >= src.count) return;
+            if (static_cast<std::int64_t>(k) >= src.count) return;
             t = 0.0;
             break;
         case SourceKind::Renewal:
             t = renewal_arrival(source, from);
             if (t < 0.0) return;  // max_arrivals reached
             break;
+        case SourceKind::Replay:
+            if (k >= src.times.size()) return;
+            t = src.times[k];
+            break;
+        case SourceKind::Counts:
+            t = counted_arrival(source);
+            if (t < 0.0) return;  // the last period is done
+            break;
     }
     if (t <= end_) ws_.calendar.schedule(t, source, EventType::Arrival);
+}
+
+// A counts source's next arrival: the first of the `left` uniform times
+// still to come in its period is the minimum of that many uniforms on
+// [last, end), drawn directly (so the times in a period, in order, are
+// the order statistics of its count of uniforms, with O(1) memory).
+double Simulation::counted_arrival(std::uint32_t source) {
+    const SourceSpec& src = spec_.sources[source];
+    Workspace::PeriodCursor& c = ws_.periods[source];
+    while (c.left == 0) {
+        if (c.period >= src.period_count.size()) return -1.0;
+        c.left = src.period_count[c.period];
+        c.last = src.period_start[c.period];
+        ++c.period;
+    }
+    const double end = src.period_end[c.period - 1];
+    const double u = ws_.arrival_streams[source].uniform();
+    const double next = c.last + (end - c.last) * (1.0 - std::pow(1.0 - u, 1.0 / static_cast<double>(c.left)));
+    --c.left;
+    c.last = std::min(next, std::nextafter(end, c.last));
+    return c.last;
 }
 
 // A renewal source's next arrival after one at `from`: the gaps are
@@ -39,7 +69,7 @@ void Simulation::schedule_arrival(std::uint32_t source, double from) {
 // once max_arrivals have come.
 double Simulation::renewal_arrival(std::uint32_t source, double from) {
     const SourceSpec& src = spec_.sources[source];
-    const auto k = static_cast<std::int64_t>(ws_.arrived[source]);
+    const auto k = static_cast<std::int64_t>(ws_.events[source]);
     if (src.max_arrivals >= 0 && k >= src.max_arrivals) return -1.0;
     if (k == 0 && src.start_at >= 0.0) return src.start_at;
     const double gap = m_.distributions[static_cast<std::size_t>(src.interarrival)].sample(ws_.arrival_streams[source]);
@@ -47,6 +77,28 @@ double Simulation::renewal_arrival(std::uint32_t source, double from) {
 }
 
 void Simulation::arrive(std::uint32_t source) {
+    const SourceSpec& src = spec_.sources[source];
+    ++ws_.events[source];
+    if (src.batch < 0) {  // one patient an arrival: the next is placed before it moves
+        const std::uint32_t slot = new_patient(source);
+        schedule_arrival(source, now_);
+        advance(slot);
+        return;
+    }
+    arrive_batch(source);
+}
+
+// A compound arrival: `batch` patients at once (a Poisson number of
+// referrals at 00:00), its size drawn from the source's arrival stream.
+void Simulation::arrive_batch(std::uint32_t source) {
+    const SourceSpec& src = spec_.sources[source];
+    const double size = m_.distributions[static_cast<std::size_t>(src.batch)].sample(ws_.arrival_streams[source]);
+    schedule_arrival(source, now_);
+    for (double n = std::floor(size); n > 0.0; n -= 1.0) advance(new_patient(source));
+}
+
+// A patient of `source` enters now: its streams, attributes and stats.
+std::uint32_t Simulation::new_patient(std::uint32_t source) {
     const SourceSpec& src = spec_.sources[source];
     const std::uint32_t k = ws_.arrived[source]++;
     if (__builtin_expect(static_cast<std::int64_t>(ws_.pool.live()) >= spec_.max_in_system, 0))
@@ -77,10 +129,14 @@ void Simulation::arrive(std::uint32_t source) {
     double* values = ws_.pool.values(slot);
     if (!spec_.attributes.empty()) {
         Stream attr(fam.attributes, k);
-        for (std::size_t a = 0; a < spec_.attributes.size(); ++a) {
-            const int own = src.attributes.empty() ? -1 : src.attributes[a];
-            const int d = own >= 0 ? own : spec_.attributes[a].distribution;
-            values[a] = m_.distributions[static_cast<std::size_t>(d)].sample(attr);
+        if (src.table >= 0 || !src.replay_values.empty()) {
+            attributes_from_data(src, k, attr, values);
+        } else {
+            for (std::size_t a = 0; a < spec_.attributes.size(); ++a) {
+                const int own = src.attributes.empty() ? -1 : src.attributes[a];
+                const int d = own >= 0 ? own : spec_.attributes[a].distribution;
+                values[a] = m_.distributions[static_cast<std::size_t>(d)].sample(attr);
+            }
         }
     }
     values[m_.arrived_value] = p.arrival_time;
@@ -91,10 +147,39 @@ void Simulation::arrive(std::uint32_t source) {
     }
     record(p, [](PatientStats& s) { ++s.arrivals; });
     if (p.observed) ++ws_.observed_arrivals[source];
+    if (m_.count_arrivals >= 0) count_event(m_.count_arrivals);
     log_event(p, LogEvent::Arrive);
     ws_.in_system.add(now_, 1.0);
-    schedule_arrival(source, now_);
-    advance(slot);
+    return slot;
+}
+
+// Attributes from data: a replayed arrival's own values, else one row of
+// the source's table (a bootstrap: the row drawn first, from the patient's
+// attribute stream, so that its columns stay together); the rest drawn.
+void Simulation::attributes_from_data(const SourceSpec& src, std::uint32_t k, Stream& attr, double* values) {
+    const std::size_t n = spec_.attributes.size();
+    for (std::size_t a = 0; a < n; ++a) values[a] = std::nan("");
+    if (src.table >= 0) {
+        const TableSpec& t = spec_.tables[static_cast<std::size_t>(src.table)];
+        const std::size_t rows = t.columns[0].size();
+        const double u = attr.uniform();
+        std::size_t row;
+        if (t.cdf.empty()) {
+            row = std::min(static_cast<std::size_t>(u * static_cast<double>(rows)), rows - 1);
+        } else {
+            row = static_cast<std::size_t>(std::upper_bound(t.cdf.begin(), t.cdf.end(), u) - t.cdf.begin());
+            row = std::min(row, rows - 1);
+        }
+        for (std::size_t j = 0; j < t.columns.size(); ++j) values[t.attributes[j]] = t.columns[j][row];
+    }
+    for (std::size_t a = 0; a < src.replay_values.size(); ++a)
+        if (!src.replay_values[a].empty()) values[a] = src.replay_values[a][k];
+    for (std::size_t a = 0; a < n; ++a) {
+        if (!std::isnan(values[a])) continue;
+        const int own = src.attributes.empty() ? -1 : src.attributes[a];
+        const int d = own >= 0 ? own : spec_.attributes[a].distribution;
+        values[a] = m_.distributions[static_cast<std::size_t>(d)].sample(attr);
+    }
 }
 
 // A runaway model (an arrival rate far above what the resources serve):

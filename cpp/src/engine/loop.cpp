@@ -36,6 +36,7 @@ bool Simulation::run(double* row, const std::atomic<bool>& stop, double* series,
                     break;
                 case EventType::DelayEnd:
                     record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
+                    count_at(m_.count_served, static_cast<std::size_t>(p.step));
                     log_event(p, LogEvent::Complete);
                     p.step = step(p.step).next;
                     advance(ev.target);
@@ -74,6 +75,7 @@ void Simulation::advance(std::uint32_t slot) {
         p.last_step_time = now_;
         if (__builtin_expect(p.steps_without_time > spec_.max_steps_without_time, 0)) loops_without_time(p);
         if (m_.n_occupancy > 0) occupy(p);
+        count_at(m_.count_entered, static_cast<std::size_t>(p.step));
         const StepSpec& st = step(p.step);
         switch (st.kind) {
             case StepKind::Seize:
@@ -162,6 +164,9 @@ void Simulation::reset() {
         for (auto& level : ws_.occupancy) level.use_levels(top, spec_.audit_interval);
     }
     ws_.arrived.assign(spec_.sources.size(), 0);
+    ws_.events.assign(spec_.sources.size(), 0);
+    ws_.periods.assign(spec_.sources.size(), Workspace::PeriodCursor{});
+    ws_.counts.assign(m_.n_counts * m_.n_bins, 0.0);
     ws_.observed_arrivals.assign(spec_.sources.size(), 0);
     ws_.arrival_streams.clear();
     ws_.cursors.assign(spec_.sources.size(), ProfileCursor{});

@@ -236,6 +236,16 @@ void Simulation::write_series(double* out) {
         for (std::size_t k = 0; k < n; ++k) out[k] = level.bin_mean(k);
         out += n;
     }
+    std::copy(ws_.counts.begin(), ws_.counts.end(), out);
+}
+
+// One event now in count series `index`, if now is in the window.  An
+// event at the horizon itself falls in the last bin.
+void Simulation::count_event(int index) {
+    if (now_ < spec_.warmup || now_ > spec_.horizon) return;
+    auto k = static_cast<std::size_t>((now_ - spec_.warmup) / spec_.series_bin);
+    if (k >= m_.n_bins) k = m_.n_bins - 1;
+    ws_.counts[static_cast<std::size_t>(index) * m_.n_bins + k] += 1.0;
 }
 
 // Every change of step passes through advance(), so the patient leaves

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import _core
 from ..model import Arrival, Resource, Scenario
+from ..model.arrival_data import Replay, replay_data, rows_data
 from ..model.checks import class_values, expression_names, expression_texts, service_names
 from ..model.clock import (
     HOURS_PER_WEEK,
@@ -16,7 +19,7 @@ from ..model.clock import (
     to_days,
     to_time_units,
 )
-from ..model.distributions import Empirical
+from ..model.distributions import Empirical, Fixed
 from ..model.expressions import CONST, compile_expression, occupancy_references
 from ..model.options import percentile_label
 
@@ -40,6 +43,7 @@ _KINDS = {
     "gamma": _core.DistKind.GAMMA,
     "weibull": _core.DistKind.WEIBULL,
     "bernoulli": _core.DistKind.BERNOULLI,
+    "poisson": _core.DistKind.POISSON,
 }
 # Which parameters fill the engine's (a, b, c) slots, per distribution.
 _PARAMS = {
@@ -52,6 +56,7 @@ _PARAMS = {
     "gamma": ("mean", "sd"),
     "weibull": ("shape", "scale"),
     "bernoulli": ("p",),
+    "poisson": ("mean",),
 }
 
 
@@ -122,6 +127,32 @@ def _shift_spec(rs: _core.ResourceSpec, resource: Resource, sc: Scenario) -> Non
     rs.shift_capacity = [c for _, c in by_offset]
 
 
+def _from_file(src: _core.SourceSpec, arrival: Arrival, sc: Scenario, i: int) -> None:
+    """A ``from`` source: its arrivals (and their attributes) or its counts."""
+    data = replay_data(arrival, i, sc)
+    if isinstance(data, Replay):
+        src.kind = _core.SourceKind.REPLAY
+        src.times = data.times
+        if data.values:
+            empty = np.empty(0)
+            src.replay_values = [data.values.get(n, empty) for n in sc.attribute_names]
+    else:
+        src.kind = _core.SourceKind.COUNTS
+        src.period_start = data.start.tolist()
+        src.period_end = data.end.tolist()
+        src.period_count = data.count.tolist()
+
+
+def _table_spec(columns: dict[str, np.ndarray], cdf: np.ndarray | None, sc: Scenario) -> Any:
+    table = _core.TableSpec()
+    names = sc.attribute_names
+    table.attributes = [names.index(n) for n in columns]
+    table.columns = list(columns.values())
+    if cdf is not None:
+        table.cdf = cdf
+    return table
+
+
 def _source_spec(
     arrival: Arrival,
     sc: Scenario,
@@ -133,7 +164,9 @@ def _source_spec(
     src = _core.SourceSpec()
     src.name, src.start = arrival.name, step_index[arrival.start]
     where = f"arrivals.{i}"
-    if arrival.rate is not None:
+    if arrival.from_ is not None:
+        _from_file(src, arrival, sc, i)
+    elif arrival.rate is not None:
         src.kind, src.rate = _core.SourceKind.POISSON, arrival.rate
         record(f"{where}.rate", _core.SlotKind.SOURCE_RATE, i)
     elif arrival.profile is not None:
@@ -167,17 +200,34 @@ def _source_spec(
         else:
             src.count = int(arrival.cohort or 0)
             record(f"{where}.cohort", _core.SlotKind.COHORT_COUNT, i)
-    if arrival.attributes:
+    drawn = {k: v for k, v in arrival.attributes.items() if not isinstance(v, str)}
+    if drawn:
         src.attributes = [
             add_dist(
-                arrival.attributes[name],
+                drawn[name],
                 None if name in sc.results.by else f"{where}.attributes.{name}",
             )
-            if name in arrival.attributes
+            if name in drawn
             else -1
-            for name in sc.attributes
+            for name in sc.attribute_names
         ]
+    if arrival.batch is not None:
+        src.batch = add_dist(arrival.batch, f"{where}.batch")
     return src
+
+
+def series_count_names(sc: Scenario) -> list[str]:
+    """The counts per series bin: those listed (``exits`` for every outcome),
+    or arrivals and every outcome's exits."""
+    assert sc.results.series is not None
+    outcomes = list(
+        dict.fromkeys(str(st.exit) for st in sc.pathway.values() if st.exit is not None)
+    )
+    asked = sc.results.series.counts
+    out: list[str] = []
+    for name in ["arrivals", "exits"] if asked is None else asked:
+        out += [f"exits.{o}" for o in outcomes] if name == "exits" else [name]
+    return list(dict.fromkeys(out))
 
 
 def cost_categories(sc: Scenario) -> list[str]:
@@ -231,7 +281,7 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
     spec.start_hour_of_week = sc.start.hour_of_week
     dists: list[_core.DistSpec] = []
     exprs: list[_core.ExprSpec] = []
-    attribute_names = list(sc.attributes)
+    attribute_names = sc.attribute_names
     names = expression_names(sc)
     service = service_names(sc)
     # steps whose occupancy an expression reads are tracked as occupancy steps
@@ -265,11 +315,15 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
 
     categories = cost_categories(sc)
     attributes = []
-    for name, d in sc.attributes.items():
+    for name in attribute_names:
         a = _core.AttributeSpec()
-        # the values of a `by:` attribute make the classes: not a number to bind
         a.name = name
-        a.distribution = add_dist(d, None if name in sc.results.by else f"attributes.{name}")
+        if name in sc.attributes:
+            # the values of a `by:` attribute make the classes: not a number to bind
+            path = None if name in sc.results.by else f"attributes.{name}"
+            a.distribution = add_dist(sc.attributes[name], path)
+        else:  # only data files give it: 0 for patients of other sources
+            a.distribution = add_dist(Fixed(dist="fixed", value=0.0))
         attributes.append(a)
 
     resource_index = {name: i for i, name in enumerate(sc.resources)}
@@ -443,6 +497,23 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
     spec.sources = [
         _source_spec(a, sc, step_index, add_dist, record, i) for i, a in enumerate(sc.arrivals)
     ]
+    tables = []
+    shared = -1
+    if sc.attributes_from is not None:
+        rows = rows_data(sc.attributes_from, "attributes_from")
+        tables.append(_table_spec(rows.columns, rows.cdf, sc))
+        shared = 0
+    for i, (src, arrival) in enumerate(zip(spec.sources, sc.arrivals)):
+        if arrival.attributes_from is not None:
+            rows = rows_data(arrival.attributes_from, f"arrivals[{i}].attributes_from")
+            tables.append(_table_spec(rows.columns, rows.cdf, sc))
+            src.table = len(tables) - 1
+        else:
+            src.table = shared
+    spec.tables = tables
+    spec.observe_start = sc.results.observe == "start"
+    if sc.results.series is not None:
+        spec.series_counts = series_count_names(sc)
     record("economics.discount_rate", _core.SlotKind.DISCOUNT_COSTS, 0)
     qaly_rate = "economics.discount_rate" if rate is None else "economics.qaly_discount_rate"
     record(qaly_rate, _core.SlotKind.DISCOUNT_QALYS, 0)

@@ -15,6 +15,7 @@ from .clock import (
     time_of_day_hours,
     to_days,
 )
+from .tables import RowsFromTable
 from .types import Count, Name
 
 MAX_HORIZON_DAYS = 3650  # ten years ahead: more is a typo, and the engine counts days in 32 bits
@@ -94,7 +95,7 @@ class Book(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     horizon: Duration = 28.0
-    slots: Annotated[list[SlotGroup], Field(min_length=1)]
+    slots: Annotated[list[SlotGroup], RowsFromTable, Field(min_length=1)]
     types: dict[Name, SlotType] = Field(default_factory=dict)
     cost_per_slot: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
 

@@ -31,7 +31,7 @@ def successors(step: Step) -> list[str]:
 
 def expression_names(sc: Scenario) -> list[str]:
     """What an expression may name: the attributes, then the built-ins."""
-    return [*sc.attributes, *RESERVED]
+    return [*sc.attribute_names, *RESERVED]
 
 
 def holding_steps(sc: Scenario) -> list[str]:
@@ -64,17 +64,17 @@ def check_references(sc: Scenario) -> None:
     name or bad expression."""
     steps = list(sc.pathway)
     resources = list(sc.resources)
-    attributes = list(sc.attributes)
+    attributes = sc.attribute_names
     names = expression_names(sc)
     service = service_names(sc)
     for name in (*RESERVED, *STATE_NAMES):
-        if name in sc.attributes:
+        if name in attributes:
             raise ScenarioError(f"attributes.{name}", f"'{name}' is a built-in variable; rename it")
     for i, arrival in enumerate(sc.arrivals):
         if arrival.start not in sc.pathway:
             raise ScenarioError(f"arrivals[{i}].start", _unknown("step", arrival.start, steps))
-        for attr in arrival.attributes:
-            if attr not in sc.attributes:
+        for attr, value in arrival.attributes.items():
+            if not isinstance(value, str) and attr not in attributes:
                 raise ScenarioError(
                     f"arrivals[{i}].attributes.{attr}",
                     _unknown("attribute", attr, attributes) + "; declare it under attributes",
@@ -128,7 +128,7 @@ def _check_step(
         timeout = step.batch.timeout
         if timeout is not None and not to_time_units(timeout, sc.time_unit) >= 0:
             raise ScenarioError(f"{where}.batch.timeout", f"must be >= 0, got {timeout}")
-    if step.as_ is not None and step.as_ not in sc.attributes:
+    if step.as_ is not None and step.as_ not in attributes:
         raise ScenarioError(
             f"{where}.as",
             _unknown("attribute", step.as_, attributes) + "; declare it under attributes",
@@ -154,13 +154,13 @@ def _check_step(
     if step.category in ("total", "per_patient"):
         raise ScenarioError(f"{where}.category", f"'{step.category}' names a total; choose another")
     for attr, text in (step.set or {}).items():
-        if attr not in sc.attributes:
+        if attr not in attributes:
             raise ScenarioError(
                 f"{where}.set.{attr}",
                 _unknown("attribute", attr, attributes) + "; declare it under attributes",
             )
         compile_expression(text, names, f"{where}.set.{attr}", service=service)
-    if step.waiting_since is not None and step.waiting_since not in sc.attributes:
+    if step.waiting_since is not None and step.waiting_since not in attributes:
         raise ScenarioError(
             f"{where}.waiting_since", _unknown("attribute", step.waiting_since, attributes)
         )
@@ -211,10 +211,8 @@ def _check_holds(sc: Scenario) -> None:
 
 def _check_results(sc: Scenario) -> None:
     for j, attr in enumerate(sc.results.by):
-        if attr not in sc.attributes:
-            raise ScenarioError(
-                f"results.by[{j}]", _unknown("attribute", attr, list(sc.attributes))
-            )
+        if attr not in sc.attribute_names:
+            raise ScenarioError(f"results.by[{j}]", _unknown("attribute", attr, sc.attribute_names))
         if class_values(sc, attr) is None:
             raise ScenarioError(
                 f"results.by[{j}]",
@@ -231,6 +229,13 @@ def _check_results(sc: Scenario) -> None:
     series = sc.results.series
     if series is not None and not to_time_units(series.bin, sc.time_unit) > 0:
         raise ScenarioError("results.series.bin", f"must be > 0, got {series.bin}")
+    if series is not None:
+        known_counts = series_counts_known(sc)
+        for j, name in enumerate(series.counts or []):
+            if name not in known_counts:
+                raise ScenarioError(
+                    f"results.series.counts[{j}]", _unknown("count", name, known_counts)
+                )
     for key in ("hourly", "occupancy"):
         for j, name in enumerate(getattr(sc.results, key)):
             if name not in countable:
@@ -250,15 +255,27 @@ def _check_results(sc: Scenario) -> None:
             )
 
 
+def series_counts_known(sc: Scenario) -> list[str]:
+    """What ``results.series.counts`` may list for ``sc``."""
+    out = ["arrivals", "exits"]
+    out += [f"exits.{s.exit}" for s in sc.pathway.values() if s.exit is not None]
+    out += [f"entered.{n}" for n in sc.pathway]
+    out += [f"served.{n}" for n, s in sc.pathway.items() if s.seize is not None or s.delay]
+    out += [f"reneged.{n}" for n, s in sc.pathway.items() if s.patience is not None]
+    out += [f"balked.{n}" for n, s in sc.pathway.items() if s.max_queue is not None]
+    return list(dict.fromkeys(out))
+
+
 def class_values(sc: Scenario, attr: str) -> list[float] | None:
     """The values attribute ``attr`` can take at arrival, or None if unbounded."""
-    dists = [
-        sc.attributes[attr],
-        *(a.attributes[attr] for a in sc.arrivals if attr in a.attributes),
-    ]
+    from .arrival_data import source_attribute
+
     values: list[float] = []
-    for d in dists:
-        support = d.support()
+    for i in range(len(sc.arrivals)):
+        given = source_attribute(sc, i, attr)
+        if given is None:  # a file column of too many values
+            return None
+        support = given if isinstance(given, list) else given.support()  # type: ignore[attr-defined]
         if support is None:
             return None
         values += [v for v in support if v not in values]

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .tables import FromTable
+
 PositiveFinite = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
@@ -245,6 +247,43 @@ class Bernoulli(_Atoms):
         return [(0.0, 1 - self.p), (1.0, self.p)]
 
 
+class Poisson(_Bounded):
+    """A count: 0, 1, 2, ... with mean ``mean`` (Huang 2019's ``rpois`` gaps,
+    a Poisson number of referrals at once with ``batch``)."""
+
+    dist: Literal["poisson"]
+    mean: Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
+
+    def _untruncated_min(self) -> float:
+        return 0.0
+
+    def frozen(self) -> Any:
+        from scipy import stats
+
+        return stats.poisson(self.mean)
+
+    @staticmethod
+    def _counts(low: float, high: float) -> tuple[float, float]:
+        """The whole numbers in [low, high]: (first, last), last maybe inf."""
+        first = 0.0 if low == -math.inf else max(0.0, float(math.ceil(low)))
+        return first, high if high == math.inf else float(math.floor(high))
+
+    def mass_within(self, low: float, high: float) -> float:
+        first, last = self._counts(low, high)  # P(low <= X <= high) of a count
+        frozen = self.frozen()
+        return float(frozen.cdf(last) - frozen.cdf(first - 1))
+
+    def truncated_mean(self) -> float:
+        first, last = self._counts(*self.bounds())
+        return float(self.frozen().expect(lb=first, ub=last, conditional=True))
+
+    def min_value(self) -> float:
+        return self._counts(*self.bounds())[0]
+
+    def can_be_zero(self) -> bool:
+        return self.min_value() == 0.0
+
+
 class Empirical(_Atoms):
     """Empirical distribution.
 
@@ -255,8 +294,10 @@ class Empirical(_Atoms):
     """
 
     dist: Literal["empirical"]
-    values: Annotated[list[Finite], Field(min_length=1)]
-    weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+    values: Annotated[list[Finite], FromTable, Field(min_length=1)]
+    weights: Annotated[
+        list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None, FromTable
+    ] = None
     kind: Literal["discrete", "continuous"] = "discrete"
 
     @model_validator(mode="after")
@@ -343,6 +384,7 @@ Distribution = Annotated[
     | Gamma
     | Weibull
     | Bernoulli
+    | Poisson
     | Empirical,
     Field(discriminator="dist"),
 ]
@@ -357,6 +399,7 @@ DIST_MODELS: dict[str, type[_Dist]] = {
     "gamma": Gamma,
     "weibull": Weibull,
     "bernoulli": Bernoulli,
+    "poisson": Poisson,
     "empirical": Empirical,
 }
 DIST_NAMES = tuple(DIST_MODELS)

@@ -11,7 +11,7 @@ import yaml
 
 from ..errors import ScenarioError
 from ..io import atomic_path
-from ..scenarios import builtin_ids, builtin_text
+from ..scenarios import builtin_folder, builtin_ids, builtin_text
 from .scenario import Scenario
 from .validation import validate_data
 
@@ -191,4 +191,5 @@ def load(source: str | os.PathLike[str] | Mapping[str, Any] | Scenario) -> Scena
                 f"(built-ins: {', '.join(builtin_ids())})",
             )
         text = builtin_text(text_source)
-    return validate_data(parse_yaml(text, path.name), Scenario)
+        return validate_data(parse_yaml(text, path.name), Scenario, root=builtin_folder())
+    return validate_data(parse_yaml(text, path.name), Scenario, root=path.resolve().parent)

@@ -57,6 +57,7 @@ def mean_of(dist: object) -> float | None:
         "gamma": lambda d: d.mean,
         "weibull": lambda d: d.scale * math.gamma(1 + 1 / d.shape),
         "bernoulli": lambda d: d.p,
+        "poisson": lambda d: d.mean,
     }
     return float(means[kind](dist)) if kind in means else None
 
@@ -80,15 +81,16 @@ def offered_loads(sc: Scenario) -> dict[str, float]:
     n = len(steps)
     entering = np.zeros(n)
     for arrival in sc.arrivals:
+        size = 1.0 if arrival.batch is None else mean_of(arrival.batch) or 0.0  # patients an event
         if arrival.rate is not None:
-            entering[index[arrival.start]] += arrival.rate
+            entering[index[arrival.start]] += arrival.rate * size
         elif arrival.interarrival is not None and arrival.max_arrivals is None:
             gap = mean_of(arrival.interarrival)
             if gap is not None and gap > 0:
-                entering[index[arrival.start]] += 1.0 / gap
+                entering[index[arrival.start]] += size / gap
         elif arrival.profile is not None:
             season = arrival.profile.season or [1.0]
-            entering[index[arrival.start]] += (
+            entering[index[arrival.start]] += size * (
                 np.mean(arrival.profile.hourly) * np.mean(arrival.profile.weekday) * np.mean(season)
             )
     moves = np.zeros((n, n))  # moves[i, j]: share of those leaving step i who go to j

@@ -40,10 +40,14 @@ class Economics(BaseModel):
 class SeriesOptions(BaseModel):
     """Time series of queue lengths, busy servers, patients in the system and
     at occupancy steps, in bins of ``bin`` (a number of time units or a
-    duration such as ``"1 day"``) from the end of the warm-up."""
+    duration such as ``"1 day"``) from the end of the warm-up; and counts of
+    events in each bin: ``counts`` lists them (``arrivals``, ``exits`` or
+    ``exits.<outcome>``, ``entered.<step>``, ``served.<step>``,
+    ``reneged.<step>``, ``balked.<step>``; by default arrivals and exits)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     bin: Duration
+    counts: list[str] | None = None
 
 
 class EventLogOptions(BaseModel):
@@ -95,6 +99,7 @@ class ResultOptions(BaseModel):
     derived: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
     constants: dict[Name, float] = Field(default_factory=dict)
     series: SeriesOptions | None = None
+    observe: Literal["arrival", "start"] = "arrival"
     event_log: EventLogOptions | None = None
     distributions: DistributionOptions | None = None
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema, model_validator
 
 from ..errors import ScenarioError
-from .arrivals import Arrival, AttributeDist
+from .arrivals import Arrival, AttributeDist, RowsFrom
 from .books import Book
 from .clock import (
     TimeUnit,
@@ -52,6 +53,7 @@ class Scenario(BaseModel):
     replications: Annotated[Count, Field(ge=1)] = 20
     seed: Annotated[Count, Field(ge=0, lt=2**64)] = 1
     attributes: dict[Name, AttributeDist] = Field(default_factory=dict)
+    attributes_from: RowsFrom | None = None
     resources: dict[Name, Resource] = Field(default_factory=dict)
     books: dict[Name, Book] = Field(default_factory=dict)
     arrivals: Annotated[list[Arrival], Field(min_length=1)]
@@ -62,6 +64,9 @@ class Scenario(BaseModel):
     psa: dict[str, NumberOrDistribution] = Field(default_factory=dict)
     targets: list[Target] = Field(default_factory=list)
     variants: dict[Name, dict[str, Any]] = Field(default_factory=dict)
+    # The folder that relative data-file paths in patches (variants,
+    # with_changes) start from: the scenario file's.
+    _root: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -93,10 +98,31 @@ class Scenario(BaseModel):
             raise ScenarioError(
                 "variants.baseline", "'baseline' is reserved for the unpatched scenario"
             )
+        from .arrival_data import check_data
         from .checks import check_references  # the checks need the finished model
 
         check_references(self)
+        check_data(self)
         return self
+
+    @property
+    def root(self) -> Path | None:
+        """The folder relative data-file paths are read from (the scenario
+        file's; None: the working directory)."""
+        return self._root
+
+    @property
+    def attribute_names(self) -> list[str]:
+        """Every attribute: those declared, then those only data files give
+        (a source's ``attributes_from`` or file columns), in order."""
+        names = list(self.attributes)
+        tables = [self.attributes_from, *(a.attributes_from for a in self.arrivals)]
+        for table in tables:
+            if table is not None:
+                names += [n for n in table.columns if n not in names]
+        for arrival in self.arrivals:
+            names += [n for n in arrival.file_columns() if n not in names]
+        return names
 
     @property
     def variant_names(self) -> list[str]:
@@ -106,7 +132,7 @@ class Scenario(BaseModel):
     def variant(self, name: str) -> Scenario:
         """The scenario with variant ``name``'s patches applied (no variants, no targets)."""
         if name == "baseline":
-            return self.model_copy(update={"variants": {}, "targets": []})
+            return self.model_copy(update={"variants": {}, "targets": []})  # keeps the root
         if name not in self.variants:
             raise ScenarioError(
                 "variants", f"no variant '{name}' (have: {', '.join(self.variant_names)})"
@@ -117,7 +143,7 @@ class Scenario(BaseModel):
         data = self.model_dump(mode="python", exclude={"variants", "targets"}, exclude_none=True)
         try:
             patched = apply_patches(data, self.variants[name])
-            return validate_data(patched, Scenario)
+            return validate_data(patched, Scenario, root=self._root)
         except ScenarioError as err:
             raise err.within(f"variants.{name}") from None
 
@@ -131,4 +157,4 @@ class Scenario(BaseModel):
         from .validation import validate_data
 
         data = self.model_dump(mode="python", exclude_none=True)
-        return validate_data(apply_patches(data, changes), Scenario)
+        return validate_data(apply_patches(data, changes), Scenario, root=self._root)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -119,8 +120,11 @@ def _message(err: ErrorDetails, root: type[BaseModel]) -> ScenarioError:
     return ScenarioError(path, f"{message}, got {value!r}")
 
 
-def validate_data(data: Any, model: type[_M]) -> _M:
+def validate_data(data: Any, model: type[_M], root: Path | None = None) -> _M:
     """Validate a mapping into ``model`` (a [`Scenario`][carepath.model.scenario.Scenario]).
+
+    Relative data-file paths are read from ``root`` (the scenario file's
+    folder; None: the working directory), which the scenario keeps.
 
     Raises
     ------
@@ -130,9 +134,12 @@ def validate_data(data: Any, model: type[_M]) -> _M:
     if not isinstance(data, dict):
         raise ScenarioError("", f"a scenario must be a mapping of keys, got {type(data).__name__}")
     try:
-        return model.model_validate(data)
+        out = model.model_validate(data, context={"root": root})
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         # A typo gives both "unknown key" and "missing": the typo is the news.
         errors.sort(key=lambda e: e["type"] != "extra_forbidden")
         raise _message(errors[0], model) from None
+    if root is not None and "_root" in (model.__private_attributes__ or {}):
+        out._root = root  # type: ignore[attr-defined]
+    return out

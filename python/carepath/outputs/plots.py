@@ -86,8 +86,11 @@ class RunPlots:
 
     def over_time(self, series: str) -> Figure:
         """A time series (``queue_length.<resource>``, ``busy.<resource>``,
-        ``in_system``, ``occupancy.<step>``) by variant: the mean over
-        replications with its 95% CI band."""
+        ``in_system``, ``occupancy.<step>``, or a count per bin such as
+        ``arrivals`` or ``exits.<outcome>``) by variant: the mean over
+        replications with its 95% CI band; a count is drawn as steps, one a bin."""
+        from ..results.series import is_count
+
         table = self._res.timeseries()
         if series not in set(table["series"]):
             have = ", ".join(sorted(set(table["series"])))
@@ -95,10 +98,17 @@ class RunPlots:
         fig, ax = _figure(8.0, 4.0)
         for variant, rows in table[table["series"] == series].groupby("variant", sort=False):
             x = rows["bin_start"].to_numpy()
-            ax.plot(x, rows["mean"].to_numpy(), label=variant, lw=1.2)
-            ax.fill_between(x, rows["ci_low"], rows["ci_high"], alpha=0.25, lw=0)
+            step = "post" if is_count(series) else None
+            ax.plot(
+                x,
+                rows["mean"].to_numpy(),
+                label=variant,
+                lw=1.2,
+                drawstyle=f"steps-{step}" if step else "default",
+            )
+            ax.fill_between(x, rows["ci_low"], rows["ci_high"], alpha=0.25, lw=0, step=step)
         ax.set_xlabel(f"time ({self._res.time_unit}, start of bin)")
-        ax.set_ylabel(series)
+        ax.set_ylabel(f"{series} per bin" if is_count(series) else series)
         ax.set_title(f"{series} over time (95% CI)")
         ax.legend(title="variant")
         return fig

@@ -1,5 +1,7 @@
 """Time series of a run: levels (queue length, busy servers, patients in the
-system or at a step) averaged over fixed bins, per replication."""
+system or at a step) averaged over fixed bins, and counts of events
+(arrivals, exits, entries, services, reneges, balks) in each bin, per
+replication."""
 
 from __future__ import annotations
 
@@ -9,6 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+COUNT_KINDS = ("entered.", "served.", "exits.", "reneged.", "balked.")
+
+
+def is_count(name: str) -> bool:
+    """Whether series ``name`` counts events per bin (else it is a time-average level)."""
+    return name == "arrivals" or name.startswith(COUNT_KINDS)
+
 
 @dataclass
 class Series:
@@ -17,11 +26,14 @@ class Series:
     Attributes
     ----------
     names
-        ``in_system``, ``busy.<resource>``, ``queue_length.<resource>``,
-        ``occupancy.<step>``.
+        Levels ``in_system``, ``busy.<resource>``, ``queue_length.<resource>``,
+        ``capacity.<resource>``, ``occupancy.<step>``; then counts
+        ``arrivals``, ``exits.<outcome>``, ``entered.<step>``,
+        ``served.<step>``, ``reneged.<step>``, ``balked.<step>``.
     values
         Array ``replications x series x bins``: the time-average level in
-        each bin.
+        each bin, or the number of events in it (of every patient, whenever
+        it arrived).
     start
         Where the first bin starts (the end of the warm-up), in time units.
     bin_width

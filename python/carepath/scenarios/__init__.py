@@ -7,6 +7,7 @@ them without importing pydantic.
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 from ..errors import ScenarioError
 
@@ -26,3 +27,8 @@ def builtin_text(scenario_id: str) -> str:
             "", f"no built-in scenario '{scenario_id}' (built-ins: {', '.join(builtin_ids())})"
         )
     return resources.files(BUILTIN_PACKAGE).joinpath(f"{scenario_id}.yaml").read_text("utf-8")
+
+
+def builtin_folder() -> Path:
+    """The folder of the built-in scenarios: their data files' paths start here."""
+    return Path(str(resources.files(BUILTIN_PACKAGE)))

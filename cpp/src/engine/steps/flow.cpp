@@ -73,6 +73,7 @@ void Simulation::exit(std::uint32_t slot, const StepSpec& st) {
         s.system_time.add(time_in_system);
         ++s.exits[static_cast<std::size_t>(st.outcome)];
     });
+    count_at(m_.count_exit, static_cast<std::size_t>(st.outcome));
     log_event(p, LogEvent::Exit);
     ws_.in_system.add(now_, -1.0);
     if (spec_.economics) accrue_qalys(p, now_);

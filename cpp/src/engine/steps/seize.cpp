@@ -65,6 +65,7 @@ bool Simulation::wait_for_any(std::uint32_t slot, const StepSpec& st) {
         for (int r : st.resources) shortest = std::min(shortest, resource(r).waiting());
         if (shortest >= static_cast<std::size_t>(st.max_queue)) {
             record(p, [&](PatientStats& s) { ++s.balked[static_cast<std::size_t>(p.step)]; });
+            count_at(m_.count_balked, static_cast<std::size_t>(p.step));
             log_event(p, LogEvent::Balk, -1);
             p.step = st.on_balk;
             return true;
@@ -134,6 +135,7 @@ bool Simulation::wait_for(std::uint32_t slot, const StepSpec& st, Resource& r) {
     }
     if (st.max_queue >= 0 && r.waiting() >= static_cast<std::size_t>(st.max_queue)) {
         record(p, [&](PatientStats& s) { ++s.balked[static_cast<std::size_t>(p.step)]; });
+        count_at(m_.count_balked, static_cast<std::size_t>(p.step));
         log_event(p, LogEvent::Balk, p.at);
         p.step = st.on_balk;
         return true;
@@ -154,7 +156,8 @@ void Simulation::begin(std::uint32_t slot, Resource& r) {
     const bool resumed = p.remaining >= 0.0;
     if (!resumed) {
         const double wait = now_ - p.queue_since;
-        record(p, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
+        p.started_in_window = in_window(now_);
+        record_service(p, p.started_in_window, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
         if (p.group >= 0) group_waited(p, wait);
     }
     if (!resumed) log_event(p, LogEvent::Start, p.at);
@@ -180,7 +183,8 @@ void Simulation::begin(std::uint32_t slot, Resource& r) {
 void Simulation::begin_plain(std::uint32_t slot, Patient& p, const StepSpec& st, Resource& r) {
     r.start_service(now_);
     const double wait = now_ - p.queue_since;
-    record(p, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
+    p.started_in_window = in_window(now_);
+    record_service(p, p.started_in_window, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
     if (p.group >= 0) group_waited(p, wait);
     log_event(p, LogEvent::Start, p.at);
     const double d = duration(st.duration, p);
@@ -207,7 +211,8 @@ void Simulation::end_service(std::uint32_t slot) {
     Resource& r = resource(p.at);
     r.end_service(now_);
     if (r.tracks_service()) r.remove_in_service(slot);
-    record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
+    record_service(p, p.started_in_window, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
+    count_at(m_.count_served, static_cast<std::size_t>(p.step));
     log_event(p, LogEvent::Complete, p.at);
     if (p.group >= 0) end_session(p, st);
     p.step = st.next;
@@ -229,6 +234,7 @@ bool Simulation::release(std::uint32_t slot, const StepSpec& st) {
     Resource& r = resource(st.resource);
     r.end_service(now_);
     record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
+    count_at(m_.count_served, static_cast<std::size_t>(p.step));
     p.step = st.next;
     serve_queue(r);
     return true;
@@ -248,6 +254,7 @@ void Simulation::renege(std::uint32_t slot) {
     if (st.kind == StepKind::Book)
         ws_.books[static_cast<std::size_t>(st.book)].free(BookedSlot{p.slot_type, p.slot, p.slot_time});
     record(p, [&](PatientStats& s) { ++s.reneged[static_cast<std::size_t>(p.step)]; });
+    count_at(m_.count_reneged, static_cast<std::size_t>(p.step));
     log_event(p, LogEvent::Renege, st.kind == StepKind::Seize ? p.at : -1);
     if (st.hourly) count_hour(static_cast<std::size_t>(p.step), true);
     p.step = st.on_renege;
