@@ -98,15 +98,12 @@ class RunPlots:
         fig, ax = _figure(8.0, 4.0)
         for variant, rows in table[table["series"] == series].groupby("variant", sort=False):
             x = rows["bin_start"].to_numpy()
-            step = "post" if is_count(series) else None
-            ax.plot(
-                x,
-                rows["mean"].to_numpy(),
-                label=variant,
-                lw=1.2,
-                drawstyle=f"steps-{step}" if step else "default",
-            )
-            ax.fill_between(x, rows["ci_low"], rows["ci_high"], alpha=0.25, lw=0, step=step)
+            if is_count(series):  # events in each bin: steps, one a bin
+                ax.plot(x, rows["mean"].to_numpy(), label=variant, lw=1.2, drawstyle="steps-post")
+                ax.fill_between(x, rows["ci_low"], rows["ci_high"], alpha=0.25, lw=0, step="post")
+            else:
+                ax.plot(x, rows["mean"].to_numpy(), label=variant, lw=1.2)
+                ax.fill_between(x, rows["ci_low"], rows["ci_high"], alpha=0.25, lw=0)
         ax.set_xlabel(f"time ({self._res.time_unit}, start of bin)")
         ax.set_ylabel(f"{series} per bin" if is_count(series) else series)
         ax.set_title(f"{series} over time (95% CI)")
