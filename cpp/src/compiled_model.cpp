@@ -376,7 +376,7 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
         if (st.kind == StepKind::Release && held_index[static_cast<std::size_t>(st.resource)] == -1)
             invalid("pathway." + st.name, "releases a resource that no step holds");
         if (st.kind == StepKind::Seize && st.resources.empty())
-            plain_seize[i] = resource_fifo[static_cast<std::size_t>(st.resource)] && st.duration >= 0 &&
+            plain_seize[i] = !spec.observe_start && resource_fifo[static_cast<std::size_t>(st.resource)] && st.duration >= 0 &&
                              st.patience == -1 && st.max_queue == -1 && st.scale == -1 && !st.hourly;
     }
     if (spec.system_time_over.size() != spec.system_time_over_labels.size())
@@ -439,6 +439,8 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     } else if (!spec.series_counts.empty()) {
         invalid("results.series.counts", "needs results.series.bin");
     }
+    tracks_steps = n_occupancy > 0 ||
+                   std::any_of(count_entered.begin(), count_entered.end(), [](int i) { return i >= 0; });
 
     // Classes: every combination of the `by` attributes' values, the first
     // attribute varying slowest.

@@ -68,6 +68,7 @@ public:
     int count_arrivals = -1;
     std::vector<int> count_entered, count_served, count_reneged, count_balked;  // per step
     std::vector<int> count_exit;                                               // per outcome
+    bool tracks_steps = false;  // occupancy steps or entry counts: advance() tells each step's entry
 };
 
 }  // namespace carepath

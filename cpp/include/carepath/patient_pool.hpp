@@ -42,7 +42,9 @@ struct Patient {
     bool has_patience = false;
     bool has_costs = false;
     bool backdated = false;  // a backlog patient: its first wait counts from arrival_time
-    bool started_in_window = false;  // its current service started in the observation window
+    // Its current service's wait and completion count: observed, or with
+    // `observe: start`, that service started in the observation window.
+    bool service_counted = false;
 };
 
 class PatientPool {

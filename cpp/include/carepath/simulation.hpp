@@ -54,9 +54,9 @@ private:
     void schedule_arrival(std::uint32_t source, double from);
     [[gnu::noinline]] double renewal_arrival(std::uint32_t source, double from);
     [[gnu::noinline]] double counted_arrival(std::uint32_t source);
-    void arrive(std::uint32_t source);
+    [[gnu::always_inline]] inline void arrive(std::uint32_t source);
     [[gnu::noinline]] void arrive_batch(std::uint32_t source);
-    std::uint32_t new_patient(std::uint32_t source);
+    [[gnu::always_inline]] inline std::uint32_t new_patient(std::uint32_t source);
     [[gnu::noinline]] void attributes_from_data(const SourceSpec& src, std::uint32_t k, Stream& attr, double* values);
     [[gnu::noinline, noreturn]] void too_many_in_system();
     double profile_arrival(std::uint32_t source);
@@ -128,6 +128,7 @@ private:
     void reset_stats(PatientStats& s);
     [[gnu::noinline]] void count_hour(std::size_t i, bool renege);
     [[gnu::noinline]] void occupy(Patient& p);
+    [[gnu::noinline]] void entered_step(Patient& p);
     [[gnu::noinline]] void write_series(double* out);
     [[gnu::noinline]] void count_event(int index);
 
@@ -148,12 +149,12 @@ private:
         if (p.klass != 0) f(ws_.stats[p.klass]);
     }
 
-    // As record, for what happens at a service's start (its wait) and end:
-    // with `observe: start`, counted when that service started in the
-    // window, whenever the patient arrived.
+    // As record, for a service's wait and completion: counted when the
+    // patient is observed, or with `observe: start` when that service
+    // started in the window (Patient::service_counted either way).
     template <class F>
-    void record_service(const Patient& p, bool started_in_window, F&& f) {
-        if (!(spec_.observe_start ? started_in_window : p.observed)) return;
+    void record_service(const Patient& p, F&& f) {
+        if (!p.service_counted) return;
         f(ws_.stats[0]);
         if (p.klass != 0) f(ws_.stats[p.klass]);
     }
@@ -263,6 +264,76 @@ inline void Simulation::serve_queue(Resource& r) {
             ws_.calendar.schedule(now_, e.patient, EventType::Wake, q.token);
         }
     }
+}
+
+// A source's arrival event and the patient it brings: on every patient's
+// path, so here and inline as serve_queue (out of line, M/M/5 pays 4% more
+// instructions a customer).
+// A patient of `source` enters now: its streams, attributes and stats.
+inline std::uint32_t Simulation::new_patient(std::uint32_t source) {
+    const SourceSpec& src = spec_.sources[source];
+    const std::uint32_t k = ws_.arrived[source]++;
+    if (__builtin_expect(static_cast<std::int64_t>(ws_.pool.live()) >= spec_.max_in_system, 0))
+        too_many_in_system();
+    const std::uint32_t slot = ws_.pool.acquire();
+    Patient& p = ws_.pool[slot];
+    p.arrival_time = now_;
+    p.backdated = false;
+    if (src.waited >= 0) {  // a backlog: already waiting when the run starts
+        const double waited = m_.distributions[static_cast<std::size_t>(src.waited)].sample(ws_.arrival_streams[source]);
+        p.arrival_time = now_ - (waited > 0.0 ? waited : 0.0);
+        p.backdated = true;
+    }
+    p.last_step_time = now_;
+    p.steps_without_time = 0;
+    p.observed = p.service_counted = in_window(now_);
+    const SourceFamilies& fam = families_[source];
+    p.durations = Stream(fam.durations, k);
+    p.source = source;
+    p.ordinal = k;
+    p.has_routing = p.has_patience = p.has_costs = false;
+    p.utility = 0.0;
+    p.utility_since = now_;
+    p.remaining = -1.0;
+    p.occupying = -1;
+    p.group = -1;
+    p.step = src.start;
+    double* values = ws_.pool.values(slot);
+    if (!spec_.attributes.empty()) {
+        Stream attr(fam.attributes, k);
+        if (src.table >= 0 || !src.replay_values.empty()) {
+            attributes_from_data(src, k, attr, values);
+        } else {
+            for (std::size_t a = 0; a < spec_.attributes.size(); ++a) {
+                const int own = src.attributes.empty() ? -1 : src.attributes[a];
+                const int d = own >= 0 ? own : spec_.attributes[a].distribution;
+                values[a] = m_.distributions[static_cast<std::size_t>(d)].sample(attr);
+            }
+        }
+    }
+    values[m_.arrived_value] = p.arrival_time;
+    p.klass = spec_.classes.empty() ? 0 : classify(values);
+    if (m_.n_held > 0) {
+        std::uint32_t* held = ws_.pool.held(slot);
+        for (std::size_t i = 0; i < m_.n_held; ++i) held[i] = 0;
+    }
+    record(p, [](PatientStats& s) { ++s.arrivals; });
+    if (p.observed) ++ws_.observed_arrivals[source];
+    if (m_.count_arrivals >= 0) count_event(m_.count_arrivals);
+    log_event(p, LogEvent::Arrive);
+    ws_.in_system.add(now_, 1.0);
+    return slot;
+}
+
+inline void Simulation::arrive(std::uint32_t source) {
+    const SourceSpec& src = spec_.sources[source];
+    if (src.batch < 0) {  // one patient an arrival: the next is placed before it moves
+        const std::uint32_t slot = new_patient(source);
+        schedule_arrival(source, now_);
+        advance(slot);
+        return;
+    }
+    arrive_batch(source);
 }
 
 }  // namespace carepath::engine

@@ -10,7 +10,8 @@ namespace carepath::engine {
 
 void Simulation::schedule_arrival(std::uint32_t source, double from) {
     const SourceSpec& src = spec_.sources[source];
-    const std::uint64_t k = ws_.events[source];  // arrival events so far
+    // arrival events so far: patients, unless an event brings a batch
+    const std::uint64_t k = src.batch < 0 ? ws_.arrived[source] : ws_.events[source];
     double t = from;
     switch (src.kind) {
         case SourceKind::Poisson:
@@ -69,88 +70,21 @@ double Simulation::counted_arrival(std::uint32_t source) {
 // once max_arrivals have come.
 double Simulation::renewal_arrival(std::uint32_t source, double from) {
     const SourceSpec& src = spec_.sources[source];
-    const auto k = static_cast<std::int64_t>(ws_.events[source]);
+    const auto k = static_cast<std::int64_t>(src.batch < 0 ? ws_.arrived[source] : ws_.events[source]);
     if (src.max_arrivals >= 0 && k >= src.max_arrivals) return -1.0;
     if (k == 0 && src.start_at >= 0.0) return src.start_at;
     const double gap = m_.distributions[static_cast<std::size_t>(src.interarrival)].sample(ws_.arrival_streams[source]);
     return from + (gap > 0.0 ? gap : 0.0);
 }
 
-void Simulation::arrive(std::uint32_t source) {
-    const SourceSpec& src = spec_.sources[source];
-    ++ws_.events[source];
-    if (src.batch < 0) {  // one patient an arrival: the next is placed before it moves
-        const std::uint32_t slot = new_patient(source);
-        schedule_arrival(source, now_);
-        advance(slot);
-        return;
-    }
-    arrive_batch(source);
-}
-
 // A compound arrival: `batch` patients at once (a Poisson number of
 // referrals at 00:00), its size drawn from the source's arrival stream.
 void Simulation::arrive_batch(std::uint32_t source) {
     const SourceSpec& src = spec_.sources[source];
+    ++ws_.events[source];
     const double size = m_.distributions[static_cast<std::size_t>(src.batch)].sample(ws_.arrival_streams[source]);
     schedule_arrival(source, now_);
     for (double n = std::floor(size); n > 0.0; n -= 1.0) advance(new_patient(source));
-}
-
-// A patient of `source` enters now: its streams, attributes and stats.
-std::uint32_t Simulation::new_patient(std::uint32_t source) {
-    const SourceSpec& src = spec_.sources[source];
-    const std::uint32_t k = ws_.arrived[source]++;
-    if (__builtin_expect(static_cast<std::int64_t>(ws_.pool.live()) >= spec_.max_in_system, 0))
-        too_many_in_system();
-    const std::uint32_t slot = ws_.pool.acquire();
-    Patient& p = ws_.pool[slot];
-    p.arrival_time = now_;
-    p.backdated = false;
-    if (src.waited >= 0) {  // a backlog: already waiting when the run starts
-        const double waited = m_.distributions[static_cast<std::size_t>(src.waited)].sample(ws_.arrival_streams[source]);
-        p.arrival_time = now_ - (waited > 0.0 ? waited : 0.0);
-        p.backdated = true;
-    }
-    p.last_step_time = now_;
-    p.steps_without_time = 0;
-    p.observed = in_window(now_);
-    const SourceFamilies& fam = families_[source];
-    p.durations = Stream(fam.durations, k);
-    p.source = source;
-    p.ordinal = k;
-    p.has_routing = p.has_patience = p.has_costs = false;
-    p.utility = 0.0;
-    p.utility_since = now_;
-    p.remaining = -1.0;
-    p.occupying = -1;
-    p.group = -1;
-    p.step = src.start;
-    double* values = ws_.pool.values(slot);
-    if (!spec_.attributes.empty()) {
-        Stream attr(fam.attributes, k);
-        if (src.table >= 0 || !src.replay_values.empty()) {
-            attributes_from_data(src, k, attr, values);
-        } else {
-            for (std::size_t a = 0; a < spec_.attributes.size(); ++a) {
-                const int own = src.attributes.empty() ? -1 : src.attributes[a];
-                const int d = own >= 0 ? own : spec_.attributes[a].distribution;
-                values[a] = m_.distributions[static_cast<std::size_t>(d)].sample(attr);
-            }
-        }
-    }
-    values[m_.arrived_value] = p.arrival_time;
-    p.klass = classify(values);
-    if (m_.n_held > 0) {
-        std::uint32_t* held = ws_.pool.held(slot);
-        for (std::size_t i = 0; i < m_.n_held; ++i) held[i] = 0;
-    }
-    record(p, [](PatientStats& s) { ++s.arrivals; });
-    if (p.observed) ++ws_.observed_arrivals[source];
-    if (m_.count_arrivals >= 0) count_event(m_.count_arrivals);
-    log_event(p, LogEvent::Arrive);
-    ws_.in_system.add(now_, 1.0);
-    return slot;
 }
 
 // Attributes from data: a replayed arrival's own values, else one row of

@@ -74,8 +74,7 @@ void Simulation::advance(std::uint32_t slot) {
         p.steps_without_time = now_ > p.last_step_time ? 0 : p.steps_without_time + 1;
         p.last_step_time = now_;
         if (__builtin_expect(p.steps_without_time > spec_.max_steps_without_time, 0)) loops_without_time(p);
-        if (m_.n_occupancy > 0) occupy(p);
-        count_at(m_.count_entered, static_cast<std::size_t>(p.step));
+        if (m_.tracks_steps) entered_step(p);
         const StepSpec& st = step(p.step);
         switch (st.kind) {
             case StepKind::Seize:

@@ -248,6 +248,13 @@ void Simulation::count_event(int index) {
     ws_.counts[static_cast<std::size_t>(index) * m_.n_bins + k] += 1.0;
 }
 
+// A patient takes its step: its occupancy level and entry count, if kept
+// (one test on the hot path for both).
+void Simulation::entered_step(Patient& p) {
+    if (m_.n_occupancy > 0) occupy(p);
+    count_at(m_.count_entered, static_cast<std::size_t>(p.step));
+}
+
 // Every change of step passes through advance(), so the patient leaves
 // the level of the step it was at and joins its new step's here.
 void Simulation::occupy(Patient& p) {

@@ -156,8 +156,8 @@ void Simulation::begin(std::uint32_t slot, Resource& r) {
     const bool resumed = p.remaining >= 0.0;
     if (!resumed) {
         const double wait = now_ - p.queue_since;
-        p.started_in_window = in_window(now_);
-        record_service(p, p.started_in_window, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
+        if (spec_.observe_start) p.service_counted = in_window(now_);
+        record_service(p, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
         if (p.group >= 0) group_waited(p, wait);
     }
     if (!resumed) log_event(p, LogEvent::Start, p.at);
@@ -183,8 +183,7 @@ void Simulation::begin(std::uint32_t slot, Resource& r) {
 void Simulation::begin_plain(std::uint32_t slot, Patient& p, const StepSpec& st, Resource& r) {
     r.start_service(now_);
     const double wait = now_ - p.queue_since;
-    p.started_in_window = in_window(now_);
-    record_service(p, p.started_in_window, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
+    record(p, [&](PatientStats& s) { s.waits[static_cast<std::size_t>(m_.wait_index[static_cast<std::size_t>(p.step)])].add(wait); });
     if (p.group >= 0) group_waited(p, wait);
     log_event(p, LogEvent::Start, p.at);
     const double d = duration(st.duration, p);
@@ -211,7 +210,7 @@ void Simulation::end_service(std::uint32_t slot) {
     Resource& r = resource(p.at);
     r.end_service(now_);
     if (r.tracks_service()) r.remove_in_service(slot);
-    record_service(p, p.started_in_window, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
+    record_service(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
     count_at(m_.count_served, static_cast<std::size_t>(p.step));
     log_event(p, LogEvent::Complete, p.at);
     if (p.group >= 0) end_session(p, st);
