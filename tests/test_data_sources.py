@@ -390,3 +390,25 @@ def test_bad_data_is_refused_in_one_line_naming_the_field(tmp_path, arrival, fil
     )
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_the_referrals_example_replays_its_year(tmp_path):
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "docs" / "examples" / "referrals"
+    rows = len(pd.read_csv(folder / "referrals.csv"))
+    res = cp.run(folder / "referrals.yaml", replications=2, changes={"follow_up": "8 weeks"})
+    reps = res.per_replication
+    assert (reps["arrivals"] == rows).all() and (reps["exits.assessed"] == rows).all()
+    s = res.series["baseline"]
+    assert (s.values[:, s.names.index("arrivals"), :].sum(axis=1) == rows).all()
+
+
+def test_a_sweep_reads_the_file_on_its_workers(tmp_path, referrals):
+    path = write(tmp_path, "s.yaml", clinic({"from": "referrals.csv", "time": "t"}))
+    out = cp.sweep(
+        path, {"resources.nurse.capacity": [2, 3]}, replications=2, executor="local", workers=2
+    )
+    table = out.results
+    assert set(table["resources.nurse.capacity"]) == {2, 3}
+    assert len(table) == 4 and (table["arrivals"] == len(referrals)).all()

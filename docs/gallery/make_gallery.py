@@ -1,4 +1,5 @@
-"""Regenerate the plot gallery (docs/gallery.md) from the built-in scenarios.
+"""Regenerate the plot gallery (docs/gallery.md) from the built-in scenarios
+and the data-driven example (docs/examples/referrals).
 
 python docs/gallery/make_gallery.py      # about a minute on two cores
 """
@@ -42,6 +43,12 @@ def main() -> None:
 
     echo = cp.run("hf-diagnosis")
     save(echo.plot.waits("echo_other"), "hf-diagnosis-echo-waits")
+
+    referrals = cp.run(
+        HERE.parent / "examples" / "referrals" / "referrals.yaml",
+        changes={"results.series.bin": "1 week"},
+    )
+    save(referrals.plot.over_time("served.assess"), "referrals-assessed-per-week")
 
     psa = cp.psa("social-prescribing-yad", iterations=200, replications=5, seed=1)
     save(psa.plot.plane(wtp=20000), "social-prescribing-ce-plane")
