@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ScenarioError
 from .clock import UNIT_HOURS, to_time_units
-from .data_files import column, is_numeric, numbers, read_table, stamp, times
+from .data_files import cell, column, is_numeric, numbers, read_table, stamp, times
 
 if TYPE_CHECKING:
     import numpy as np
@@ -74,7 +74,7 @@ def _attribute_columns(frame: object, path: str, names: dict[str, str], where: s
         if not is_numeric(values):
             raise ScenarioError(
                 f"{where}.{name}",
-                f"column '{col}' holds text ({values.iloc[0]!r}): attributes are numbers, "
+                f"column '{col}' holds text ({cell(values.iloc[0])}): attributes are numbers, "
                 "so code it as numbers",
             )
         out[name] = numbers(values, f"{where}.{name}", f"column '{col}'")

@@ -94,9 +94,20 @@ def numbers(values: Any, where: str, what: str) -> np.ndarray:
     if bad.size:
         row = int(bad[0])
         raise ScenarioError(
-            where, f"{what} must be numbers, got {values.iloc[row]!r} in row {row + 1}"
+            where, f"{what} must be numbers, got {cell(values.iloc[row])} in row {row + 1}"
         )
     return np.ascontiguousarray(converted)
+
+
+def cell(value: Any) -> str:
+    """A cell of a file as an error message shows it."""
+    import pandas as pd
+
+    if isinstance(value, str):
+        return repr(value)
+    if pd.isna(value):
+        return "an empty cell"
+    return str(value.item() if hasattr(value, "item") else value)
 
 
 def is_numeric(values: Any) -> bool:
@@ -118,13 +129,15 @@ def times(values: Any, origin: str | None, hours_per_unit: float, where: str) ->
     if origin is None:
         raise ScenarioError(
             where,
-            f"holds timestamps ({values.iloc[0]!r}): give origin, the date and time of t = 0",
+            f"holds timestamps ({cell(values.iloc[0])}): give origin, the date and time of t = 0",
         )
     stamps = pd.to_datetime(values, errors="coerce")
     bad = np.flatnonzero(stamps.isna().to_numpy())
     if bad.size:
         row = int(bad[0])
-        raise ScenarioError(where, f"cannot read {values.iloc[row]!r} in row {row + 1} as a time")
+        raise ScenarioError(
+            where, f"cannot read {cell(values.iloc[row])} in row {row + 1} as a time"
+        )
     zero = pd.Timestamp(origin)
     if stamps.dt.tz is not None and zero.tz is None:
         zero = zero.tz_localize(stamps.dt.tz)
