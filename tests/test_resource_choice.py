@@ -163,10 +163,11 @@ def test_bad_choices_name_the_field(change, field, message):
     assert field in str(err.value) and message in str(err.value)
 
 
-def test_a_list_takes_a_service_and_no_preemptive_resource():
+def test_a_list_without_a_service_needs_a_release_and_takes_no_preemptive_resource():
+    # without a service a list holds the one taken (issue 31): a release must follow
     data = _servers(2, "first_free")
     del data["pathway"]["see"]["service"]
-    with pytest.raises(ScenarioError, match="needs a service"):
+    with pytest.raises(ScenarioError, match=r"holds 'one of s0, s1' .* no later step releases it"):
         cp.load(data)
     data = _servers(2, "first_free")
     data["resources"]["s1"] = {"capacity": 1, "preempt": "resume"}

@@ -56,7 +56,9 @@ void register_spec(py::module_& m) {
         .value("GOTO", StepKind::Goto)
         .value("COST", StepKind::Cost)
         .value("UTILITY", StepKind::Utility)
-        .value("BATCH", StepKind::Batch);
+        .value("BATCH", StepKind::Batch)
+        .value("SEIZE_ALL", StepKind::SeizeAll)
+        .value("RELEASE_ALL", StepKind::ReleaseAll);
 
     py::enum_<Preempt>(m, "Preempt")
         .value("NONE", Preempt::None)
@@ -90,6 +92,9 @@ void register_spec(py::module_& m) {
         .def_readwrite("resources", &StepSpec::resources)
         .def_readwrite("choose", &StepSpec::choose)
         .def_readwrite("as_attribute", &StepSpec::as_attribute)
+        .def_readwrite("units", &StepSpec::units)
+        .def_readwrite("unit_counts", &StepSpec::unit_counts)
+        .def_readwrite("as_available", &StepSpec::as_available)
         .def_readwrite("batch_size", &StepSpec::batch_size)
         .def_readwrite("batch_timeout", &StepSpec::batch_timeout)
         .def_readwrite("weights", &StepSpec::weights)

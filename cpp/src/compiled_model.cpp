@@ -206,6 +206,17 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
             invalid("attributes_from.weights", "one cumulative weight per row, ending at 1");
     }
 
+    joint_steps.assign(spec.resources.size(), {});
+    resource_gated.assign(spec.resources.size(), 0);
+    // A resource that some patient needs several servers of, or with others
+    // at once: not preemptive nor interrupted at shift ends, which take one
+    // server from one patient.
+    const auto gate = [&](std::size_t r, const std::string& where) {
+        const ResourceSpec& rs = spec.resources[r];
+        if (rs.preempt != Preempt::None || rs.interrupt_at_shift_end)
+            invalid(where, "'" + rs.name + "' is preemptive or interrupted at shift ends: it cannot be taken in units or with other resources");
+        resource_gated[r] = 1;
+    };
     branch_cdf.resize(n_steps);
     wait_index.assign(n_steps, -1);
     appointment_index.assign(n_steps, -1);
@@ -224,18 +235,20 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
             hourly_index[i] = static_cast<int>(n_hourly++);
         }
         if (st.scale != -1) {
-            if (st.kind != StepKind::Seize && st.kind != StepKind::Delay) invalid(where, "only seize and delay steps take a scale");
+            if (st.kind != StepKind::Seize && st.kind != StepKind::SeizeAll && st.kind != StepKind::Delay)
+                invalid(where, "only seize and delay steps take a scale");
             if (st.duration < 0) invalid(where + ".scale", "scales a service or delay distribution; the step has none");
             check_index(st.scale, expressions.size(), where, "scale expression");
         }
         if (st.occupancy) {
-            if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book &&
-                st.kind != StepKind::Batch)
+            if (st.kind != StepKind::Seize && st.kind != StepKind::SeizeAll && st.kind != StepKind::Delay &&
+                st.kind != StepKind::Book && st.kind != StepKind::Batch)
                 invalid(where, "only seize, delay, book and batch steps have an occupancy");
             occupancy_index[i] = static_cast<int>(n_occupancy++);
         }
         if (st.patience != -1) {
-            if (st.kind != StepKind::Seize && st.kind != StepKind::Delay && st.kind != StepKind::Book)
+            if (st.kind != StepKind::Seize && st.kind != StepKind::SeizeAll && st.kind != StepKind::Delay &&
+                st.kind != StepKind::Book)
                 invalid(where, "only seize, delay and book steps take a patience");
             check_index(st.patience, distributions.size(), where, "patience distribution");
             check_step(st.on_renege, where, "on_renege step");
@@ -260,14 +273,21 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                             invalid(where + ".seize", "a choice of resources takes only non-preemptive ones");
                         if (ordered || resource_tracks[ra]) resource_fifo[ra] = 0;
                     }
-                    if (st.duration == -1) invalid(where, "a seize from a list needs a service");
                     if (st.choose < 0 || st.choose > static_cast<int>(Choice::Random)) invalid(where + ".choose", "unknown choice");
                     if (st.as_attribute != -1) check_index(st.as_attribute, n_attr, where + ".as", "attribute");
                 }
-                if (st.duration == -1) {
+                if (st.duration == -1) {  // a hold: of the resource, or of whichever of the list it takes
                     if (held_index[r] == -1) held_index[r] = static_cast<int>(n_held++);
+                    for (int ra : st.resources)
+                        if (held_index[static_cast<std::size_t>(ra)] == -1)
+                            held_index[static_cast<std::size_t>(ra)] = static_cast<int>(n_held++);
                 } else {
                     check_index(st.duration, distributions.size(), where, "duration distribution");
+                }
+                if (st.units != -1) {
+                    check_index(st.units, expressions.size(), where + ".units", "units expression");
+                    for (int ra : st.resources.empty() ? std::vector<int>{st.resource} : st.resources)
+                        gate(static_cast<std::size_t>(ra), where);
                 }
                 if (st.max_queue < -1) invalid(where, "max_queue must be >= 0");
                 if (st.max_queue >= 0) check_step(st.on_balk, where, "on_balk step");
@@ -285,9 +305,36 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                 check_step(st.next, where, "next step");
                 break;
             case StepKind::Release:
+            case StepKind::ReleaseAll:
                 check_index(st.resource, spec.resources.size(), where, "resource");
+                for (int ra : st.resources) check_index(ra, spec.resources.size(), where + ".release", "resource");
                 check_step(st.next, where, "next step");
                 break;
+            case StepKind::SeizeAll: {
+                if (st.resources.size() < 2 || st.resources.size() > 64)
+                    invalid(where + ".seize_all", "names 2 to 64 resources");
+                if (!st.unit_counts.empty() && st.unit_counts.size() != st.resources.size())
+                    invalid(where + ".units", "one count per resource is needed");
+                for (int c : st.unit_counts)
+                    if (c < 0) invalid(where + ".units", "counts must be >= 0");
+                if (st.units != -1) check_index(st.units, expressions.size(), where + ".units", "units expression");
+                for (std::size_t a = 0; a < st.resources.size(); ++a) {
+                    check_index(st.resources[a], spec.resources.size(), where + ".seize_all", "resource");
+                    for (std::size_t b = 0; b < a; ++b)
+                        if (st.resources[a] == st.resources[b]) invalid(where + ".seize_all", "names a resource twice");
+                    const auto ra = static_cast<std::size_t>(st.resources[a]);
+                    gate(ra, where);
+                    if (st.priority != -1 || st.longest_wait) resource_fifo[ra] = 0;
+                    if (st.duration == -1 && held_index[ra] == -1) held_index[ra] = static_cast<int>(n_held++);
+                    if (!st.as_available) joint_steps[ra].push_back(static_cast<int>(i));
+                }
+                if (st.priority != -1) check_index(st.priority, expressions.size(), where, "priority expression");
+                if (st.duration != -1) check_index(st.duration, distributions.size(), where, "duration distribution");
+                if (st.max_queue != -1) invalid(where, "seize_all takes no max_queue");
+                check_step(st.next, where, "next step");
+                wait_index[i] = static_cast<int>(n_waits++);
+                break;
+            }
             case StepKind::Goto:
                 check_step(st.next, where, "next step");
                 break;
@@ -373,10 +420,13 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     plain_seize.assign(n_steps, 0);
     for (std::size_t i = 0; i < n_steps; ++i) {
         const StepSpec& st = spec.steps[i];
-        if (st.kind == StepKind::Release && held_index[static_cast<std::size_t>(st.resource)] == -1)
-            invalid("pathway." + st.name, "releases a resource that no step holds");
+        if (st.kind == StepKind::Release || st.kind == StepKind::ReleaseAll)
+            for (int ra : st.resources.empty() ? std::vector<int>{st.resource} : st.resources)
+                if (held_index[static_cast<std::size_t>(ra)] == -1)
+                    invalid("pathway." + st.name, "releases '" + spec.resources[static_cast<std::size_t>(ra)].name + "', which no step holds");
         if (st.kind == StepKind::Seize && st.resources.empty())
-            plain_seize[i] = !spec.observe_start && resource_fifo[static_cast<std::size_t>(st.resource)] && st.duration >= 0 &&
+            plain_seize[i] = !spec.observe_start && resource_fifo[static_cast<std::size_t>(st.resource)] &&
+                             !resource_gated[static_cast<std::size_t>(st.resource)] && st.duration >= 0 &&
                              st.patience == -1 && st.max_queue == -1 && st.scale == -1 && !st.hourly;
     }
     if (spec.system_time_over.size() != spec.system_time_over_labels.size())

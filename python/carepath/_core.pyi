@@ -231,6 +231,10 @@ class StepKind:
       UTILITY
     
       BATCH
+    
+      SEIZE_ALL
+    
+      RELEASE_ALL
     """
     BATCH: typing.ClassVar[StepKind]
     BOOK: typing.ClassVar[StepKind]
@@ -241,7 +245,9 @@ class StepKind:
     EXIT: typing.ClassVar[StepKind]
     GOTO: typing.ClassVar[StepKind]
     RELEASE: typing.ClassVar[StepKind]
+    RELEASE_ALL: typing.ClassVar[StepKind]
     SEIZE: typing.ClassVar[StepKind]
+    SEIZE_ALL: typing.ClassVar[StepKind]
     SET: typing.ClassVar[StepKind]
     UTILITY: typing.ClassVar[StepKind]
     __members__: typing.ClassVar[dict[str, StepKind]]
@@ -403,6 +409,7 @@ class Cycle:
     def period(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
 class StepSpec:
+    as_available: bool
     hourly: bool
     kind: StepKind
     longest_wait: bool
@@ -578,6 +585,18 @@ class StepSpec:
         ...
     @targets.setter
     def targets(self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def unit_counts(self) -> list[int]:
+        ...
+    @unit_counts.setter
+    def unit_counts(self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def units(self) -> int:
+        ...
+    @units.setter
+    def units(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def utility(self) -> int:

@@ -17,6 +17,7 @@ enum class EventType : std::uint32_t {
     Appointment = 5,     // target: patient, whose booked slot starts
     CapacityChange = 6,  // target: resource
     BatchTimeout = 7,    // target: batch step, whose forming group goes with fewer
+    JointEnd = 8,        // target: patient, whose service on several resources (seize_all) ends
 };
 
 // A patient's events carry its token at scheduling time; an event whose

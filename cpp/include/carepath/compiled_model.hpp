@@ -33,6 +33,8 @@ public:
     // take the short path.
     std::vector<std::uint8_t> plain_seize;
     std::vector<int> held_index;        // per resource: its slot in a patient's holdings, or -1
+    std::vector<std::uint8_t> resource_gated;   // per resource: see Resource::gated
+    std::vector<std::vector<int>> joint_steps;  // per resource: the seize_all (together) steps naming it
     std::size_t n_held = 0;
     std::vector<int> wait_index;         // per step: its wait tally (seize steps), or -1
     std::vector<int> appointment_index;  // per step: its appointment-wait tally (book steps), or -1

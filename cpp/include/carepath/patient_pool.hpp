@@ -37,6 +37,9 @@ struct Patient {
     std::int32_t occupying = -1;  // the occupancy level it counts in, or -1
     std::int32_t at = -1;  // the resource it waits for or uses at a seize; -1: every queue of a list
     std::int32_t group = -1;  // leading a group from a batch step: its index in Workspace::groups
+    std::uint32_t units = 1;    // servers of each resource its current seize needs at once
+    std::uint32_t pending = 0;  // seize_all as_available: resources still to grant
+    std::uint64_t granted = 0;  // ...and those granted, by position in the step's list
     bool observed = false;  // arrived after the warm-up: its outcomes are recorded
     bool has_routing = false;
     bool has_patience = false;
@@ -70,7 +73,7 @@ public:
         }
         patients_.emplace_back();
         values_.resize(values_.size() + n_values_);
-        held_.resize(held_.size() + n_held_);
+        held_.resize(held_.size() + 2 * n_held_);
         return static_cast<std::uint32_t>(patients_.size() - 1);
     }
 
@@ -84,7 +87,8 @@ public:
 
     Patient& operator[](std::uint32_t slot) { return patients_[slot]; }
     double* values(std::uint32_t slot) { return values_.data() + slot * n_values_; }
-    std::uint32_t* held(std::uint32_t slot) { return held_.data() + slot * n_held_; }
+    // Per held resource: the units held, then (at [n_held + i]) the units its last hold took.
+    std::uint32_t* held(std::uint32_t slot) { return held_.data() + slot * 2 * n_held_; }
     std::size_t live() const { return live_; }
     std::size_t capacity() const { return patients_.size(); }
     template <class F>

@@ -84,6 +84,10 @@ struct Workspace {
     };
     std::vector<PeriodCursor> periods;  // per source (counts sources only)
     std::vector<double> counts;         // n_counts x n_bins: events per series bin
+    // Per seize_all (together) step: the patients waiting for all of its
+    // resources at once, in queue order (entries go stale as in a queue).
+    std::vector<std::vector<QueueEntry>> joint;
+    std::uint64_t joint_seq = 0;
     std::vector<std::uint64_t> observed_arrivals;  // per source, in the observation window
     TimeWeighted in_system;
 };

@@ -52,6 +52,25 @@ public:
         --busy_;
         busy_level_.set(now, busy_);
     }
+    void start_services(double now, int k) {
+        busy_ += k;
+        busy_level_.set(now, busy_);
+    }
+    void end_services(double now, int k) {
+        busy_ -= k;
+        busy_level_.set(now, busy_);
+    }
+    int free_servers() const { return capacity_ - busy_; }
+    // Some patient may need more than one server, or all of several
+    // resources: the queue is served by Simulation::serve_gated.
+    bool gated() const { return gated_; }
+    void set_gated(bool gated) { gated_ = gated; }
+    // The front entry, which may be stale (waiting() > 0).
+    QueueEntry front() const {
+        if (!fifo_) return heap_.front();
+        const std::uint64_t f = ring_[ring_head_];
+        return QueueEntry{0.0, 0.0, 0, static_cast<std::uint32_t>(f), static_cast<std::uint32_t>(f >> 32)};
+    }
 
     std::uint64_t next_seq() { return next_seq_++; }
     // The FIFO ring's paths are inline: they are most models' every queue.
@@ -115,6 +134,7 @@ private:
     bool fifo_ = true;
     bool track_service_ = false;
     bool scheduled_ = false;
+    bool gated_ = false;
     std::vector<QueueEntry> heap_;  // binary min-heap by (priority, tiebreak, seq)
     std::vector<std::uint64_t> ring_;  // FIFO of patient | token << 32; size a power of two
     std::size_t ring_head_ = 0, ring_size_ = 0;

@@ -81,10 +81,26 @@ private:
     void interrupt(const InService& victim, Resource& r, Preempt mode);
     void end_service(std::uint32_t slot);
     [[gnu::noinline]] bool release(std::uint32_t slot, const StepSpec& st);
+    void hold(std::uint32_t slot, std::size_t r, std::uint32_t units);
     void renege(std::uint32_t slot);
     double patience(Patient& p, int dist);
     double step_duration(const StepSpec& st, std::uint32_t slot);
     [[gnu::noinline]] double scale_factor(const StepSpec& st, std::uint32_t slot);
+
+    // steps/seize_all.cpp: several servers at once (`units`), several
+    // resources at once (seize_all, together or as available), release_all.
+    [[gnu::noinline]] std::uint32_t units_of(std::uint32_t slot, const StepSpec& st);
+    std::uint32_t units_at(const Patient& p, const StepSpec& st, std::size_t position) const;
+    std::size_t position_in(const StepSpec& st, const Resource& r) const;
+    [[gnu::noinline]] bool seize_all(std::uint32_t slot, const StepSpec& st);
+    bool all_free(const Patient& p, const StepSpec& st);
+    void take_part(std::uint32_t slot, const StepSpec& st, std::size_t j);
+    bool start_all(std::uint32_t slot, const StepSpec& st);
+    [[gnu::noinline]] void end_all(std::uint32_t slot);
+    [[gnu::noinline]] bool release_all(std::uint32_t slot, const StepSpec& st);
+    [[gnu::noinline]] void leave_seize_all(std::uint32_t slot, const StepSpec& st);
+    [[gnu::noinline]] void serve_gated(Resource& r);
+    void start_joint(std::size_t s);
 
     // shifts.cpp
     void change_capacity(std::uint32_t index);
@@ -246,6 +262,7 @@ inline double Simulation::arrival_draw(std::uint32_t source) {
 
 // Starts queued patients while r has free servers.
 inline void Simulation::serve_queue(Resource& r) {
+    if (__builtin_expect(r.gated(), 0)) return serve_gated(r);
     while (r.can_start_waiting()) {
         const QueueEntry e = r.pop_front();
         Patient& q = ws_.pool[e.patient];
@@ -315,8 +332,9 @@ inline std::uint32_t Simulation::new_patient(std::uint32_t source) {
     p.klass = spec_.classes.empty() ? 0 : classify(values);
     if (m_.n_held > 0) {
         std::uint32_t* held = ws_.pool.held(slot);
-        for (std::size_t i = 0; i < m_.n_held; ++i) held[i] = 0;
+        for (std::size_t i = 0; i < 2 * m_.n_held; ++i) held[i] = 0;
     }
+    p.units = 1;
     record(p, [](PatientStats& s) { ++s.arrivals; });
     if (p.observed) ++ws_.observed_arrivals[source];
     if (m_.count_arrivals >= 0) count_event(m_.count_arrivals);

@@ -21,13 +21,15 @@ enum class StepKind : int {
     BranchChance = 2,  // go to targets[i] with probability weights[i]
     BranchWhen = 3,    // go to the first targets[i] whose conditions[i] holds (-1 = otherwise)
     Exit = 4,          // leave with outcome `outcome`, releasing anything still held
-    Release = 5,       // give back one unit of `resource`, go to `next`
+    Release = 5,       // give back `resource` (the units its last hold took; of a list, the one held), go to `next`
     Set = 6,           // attributes[set_attributes[i]] = expressions[set_expressions[i]]
     Book = 7,          // take the first free slot in `book`, wait for it, attend or DNA
     Goto = 8,          // go to `next`
     Cost = 9,          // add a cost drawn from `duration`'s distribution to `cost_category`, go to `next`
     Utility = 10,      // the quality-of-life weight is expression `utility` from now on, go to `next`
     Batch = 11,        // wait for batch_size patients (or batch_timeout), then go on as a group to `next`
+    SeizeAll = 12,     // one server (or `units`) of each of `resources` at once; a service, or a hold
+    ReleaseAll = 13,   // give back everything held of each of `resources`, go to `next`
 };
 
 // A weekly (or any periodic) pattern: occurrence k is at
@@ -54,6 +56,11 @@ struct StepSpec {
     std::vector<int> resources;  // seize: a choice of these (empty: `resource` alone)
     int choose = 0;              // a Choice
     int as_attribute = -1;       // attribute set to the position of the resource taken
+    // seize and seize_all: servers needed of each resource at once, an
+    // expression (-1: one); seize_all: per resource a fixed count instead (0: `units`)
+    int units = -1;
+    std::vector<int> unit_counts;
+    bool as_available = false;  // seize_all: join every queue, hold each as granted (else all at once)
     // batch: a group goes once batch_size wait, or batch_timeout after its first (-1: never)
     int batch_size = 0;
     double batch_timeout = -1.0;

@@ -44,6 +44,9 @@ bool Simulation::run(double* row, const std::atomic<bool>& stop, double* series,
                 case EventType::Wake:
                     advance(ev.target);
                     break;
+                case EventType::JointEnd:
+                    end_all(ev.target);
+                    break;
                 case EventType::Renege:
                     renege(ev.target);
                     break;
@@ -92,6 +95,12 @@ void Simulation::advance(std::uint32_t slot) {
             case StepKind::Release:
                 if (release(slot, st)) continue;
                 return;
+            case StepKind::SeizeAll:
+                if (seize_all(slot, st)) continue;
+                return;
+            case StepKind::ReleaseAll:
+                if (release_all(slot, st)) continue;
+                return;
             case StepKind::Set:
                 set_values(slot, st);
                 p.step = st.next;
@@ -128,6 +137,7 @@ void Simulation::reset() {
         const ResourceSpec& rs = spec_.resources[r];
         const bool scheduled = !rs.shift_changes.offsets.empty();
         ws_.resources[r].reset(rs.capacity, m_.resource_fifo[r], m_.resource_tracks[r], scheduled, w, h);
+        ws_.resources[r].set_gated(m_.resource_gated[r] != 0);
         if (scheduled) {
             const std::uint64_t k = first_after(rs.shift_changes, 0.0);
             ws_.next_shift_change[r] = k;
@@ -170,6 +180,9 @@ void Simulation::reset() {
     ws_.arrival_streams.clear();
     ws_.cursors.assign(spec_.sources.size(), ProfileCursor{});
     ws_.turns.assign(spec_.steps.size(), 0);
+    ws_.joint.resize(spec_.steps.size());
+    for (auto& waiting : ws_.joint) waiting.clear();
+    ws_.joint_seq = 0;
     ws_.forming.resize(m_.n_batches);
     for (auto& f : ws_.forming) {
         f.members.clear();

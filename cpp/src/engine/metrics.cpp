@@ -137,7 +137,7 @@ void Simulation::emit_patients(Sink& out, const PatientStats& s, const std::stri
         auto count = [&](const char* what, std::uint64_t v) {
             out([&] { return what + n + cls; }, static_cast<double>(v));
         };
-        if (st.kind == StepKind::Seize) {
+        if (st.kind == StepKind::Seize || st.kind == StepKind::SeizeAll) {
             const Tally& t = s.waits[static_cast<std::size_t>(m_.wait_index[i])];
             tally("wait." + n, t, st.over_labels);
             out([&] { return "wait." + n + ".frac_waited" + cls; }, ratio(t.positive(), t.n()));

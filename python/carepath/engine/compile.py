@@ -395,14 +395,21 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
             s.next = step_index[st.then]
         if st.scale is not None:
             s.scale = add_expr(st.scale, f"{where}.scale", f"{where}.scale")
-        if st.seize is not None:
-            s.kind = _core.StepKind.SEIZE
+        if st.seize is not None or st.seize_all is not None:
+            s.kind = _core.StepKind.SEIZE if st.seize is not None else _core.StepKind.SEIZE_ALL
             s.resource = resource_index[st.seizes[0]]
             if isinstance(st.seize, list):
                 s.resources = [resource_index[r] for r in st.seize]
                 s.choose = CHOICES.index(st.choose or "first_free")
                 if st.as_ is not None:
                     s.as_attribute = attribute_names.index(st.as_)
+            if st.seize_all is not None:
+                s.resources = [resource_index[r] for r in st.seize_all]
+                s.as_available = st.take == "as_available"
+            if isinstance(st.units, dict):
+                s.unit_counts = [st.units.get(r, 1) for r in st.seizes]
+            elif st.units is not None:
+                s.units = add_expr(str(st.units), f"{where}.units", f"{where}.units")
             if st.service is not None:
                 s.duration = add_dist(st.service, f"{where}.service")
             if st.priority is not None:
@@ -444,9 +451,13 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
         elif st.utility is not None:
             s.kind = _core.StepKind.UTILITY
             s.utility = add_expr(st.utility, f"{where}.utility", f"{where}.utility")
-        elif st.release is not None:
-            s.kind = _core.StepKind.RELEASE
-            s.resource = resource_index[st.release]
+        elif st.release is not None or st.release_all is not None:
+            s.kind = (
+                _core.StepKind.RELEASE if st.release is not None else _core.StepKind.RELEASE_ALL
+            )
+            s.resource = resource_index[st.releases[0]]
+            if not isinstance(st.release, str):
+                s.resources = [resource_index[r] for r in st.releases]
         elif st.set is not None:
             s.kind = _core.StepKind.SET
             s.set_attributes = [attribute_names.index(a) for a in st.set]

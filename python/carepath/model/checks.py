@@ -37,7 +37,9 @@ def expression_names(sc: Scenario) -> list[str]:
 def holding_steps(sc: Scenario) -> list[str]:
     """The steps where patients spend time (and so have an occupancy)."""
     return [
-        n for n, s in sc.pathway.items() if s.seize or s.delay or s.book or s.wait_until or s.batch
+        n
+        for n, s in sc.pathway.items()
+        if s.seize or s.seize_all or s.delay or s.book or s.wait_until or s.batch
     ]
 
 
@@ -103,15 +105,31 @@ def _check_step(
     where = f"pathway.{name}"
     for j, value in enumerate(step.seizes):
         if value not in sc.resources:
-            at = f"{where}.seize" if isinstance(step.seize, str) else f"{where}.seize[{j}]"
+            key = "seize_all" if step.seize_all is not None else "seize"
+            at = f"{where}.seize" if isinstance(step.seize, str) else f"{where}.{key}[{j}]"
             raise ScenarioError(at, _unknown("resource", value, resources))
         if isinstance(step.seize, list) and sc.resources[value].preempt != "none":
             raise ScenarioError(
                 f"{where}.seize[{j}]",
                 f"'{value}' preempts; a choice of resources takes only non-preemptive ones",
             )
-    if step.release is not None and step.release not in sc.resources:
-        raise ScenarioError(f"{where}.release", _unknown("resource", step.release, resources))
+    if step.seize_all is not None or step.units is not None:
+        key = "seize_all" if step.seize_all is not None else "units"
+        for value in step.seizes:
+            r = sc.resources.get(value)
+            if r is not None and (r.preempt != "none" or r.at_shift_end == "interrupt"):
+                raise ScenarioError(
+                    f"{where}.{key}",
+                    f"'{value}' is preemptive or interrupted at shift ends: it cannot be taken "
+                    "in units or with other resources",
+                )
+    if isinstance(step.units, str):
+        compile_expression(step.units, names, f"{where}.units", service=service)
+    action = "release_all" if step.release_all is not None else "release"
+    for j, value in enumerate(step.releases):
+        if value not in sc.resources:
+            at = f"{where}.release" if isinstance(step.release, str) else f"{where}.{action}[{j}]"
+            raise ScenarioError(at, _unknown("resource", value, resources))
     if step.batch is not None and step.then in sc.pathway:
         session = sc.pathway[step.then]
         if (
@@ -144,7 +162,7 @@ def _check_step(
     if step.priority is not None:
         compile_expression(step.priority, names, f"{where}.priority", service=service)
     if step.scale is not None:
-        if step.seize is not None and step.service is None:
+        if step.holds:
             raise ScenarioError(f"{where}.scale", "scales a service; a hold has none")
         compile_expression(step.scale, names, f"{where}.scale", service=service)
     if isinstance(step.dna, str):
@@ -182,29 +200,36 @@ def _check_step(
 
 def _check_holds(sc: Scenario) -> None:
     """A held resource must be released on some path; a release must follow a hold."""
-    held = {s.seize for s in sc.pathway.values() if s.holds}
+    held = {r for s in sc.pathway.values() if s.holds for r in s.seizes}
     for name, step in sc.pathway.items():
-        if step.release is not None and step.release not in held:
-            raise ScenarioError(
-                f"pathway.{name}.release",
-                f"no step holds '{step.release}' (a seize without 'service' holds a resource "
-                "until a release)",
-            )
-        if step.holds:
+        for value in step.releases:
+            if value not in held:
+                key = "release_all" if step.release_all is not None else "release"
+                raise ScenarioError(
+                    f"pathway.{name}.{key}",
+                    f"no step holds '{value}' (a seize without 'service' holds a resource "
+                    "until a release)",
+                )
+        if not step.holds:
+            continue
+        # a seize_all holds each; a seize holds its one (of a list: any of them)
+        needs = [[r] for r in step.seizes] if step.seize_all is not None else [step.seizes]
+        for options in needs:
             seen, todo = set(), [step.then]
             while todo:
                 current = todo.pop()
                 if current in seen or current not in sc.pathway:
                     continue
                 seen.add(current)
-                if sc.pathway[current].release == step.seize:
+                if set(sc.pathway[current].releases) & set(options):
                     break
                 todo += successors(sc.pathway[current])
             else:
+                shown = options[0] if len(options) == 1 else "one of " + ", ".join(options)
                 raise ScenarioError(
                     f"pathway.{name}",
-                    f"holds '{step.seize}' (a seize without 'service') but no later step "
-                    f"releases it; add a step with release: {step.seize}, or give the seize "
+                    f"holds '{shown}' (a seize without 'service') but no later step "
+                    f"releases it; add a step with release: {options[0]}, or give the seize "
                     "a 'service'",
                 )
 
@@ -219,7 +244,7 @@ def _check_results(sc: Scenario) -> None:
                 f"attribute '{attr}' can take any number of values; results by class need a "
                 "fixed, bernoulli or discrete empirical attribute",
             )
-    seizes = [f"wait.{n}" for n, s in sc.pathway.items() if s.seize is not None]
+    seizes = [f"wait.{n}" for n, s in sc.pathway.items() if s.seizes]
     books = [f"appointment_wait.{n}" for n, s in sc.pathway.items() if s.book is not None]
     known = ["system_time", *seizes, *books]
     for key in sc.results.over:
@@ -260,7 +285,7 @@ def series_counts_known(sc: Scenario) -> list[str]:
     out = ["arrivals", "exits"]
     out += [f"exits.{s.exit}" for s in sc.pathway.values() if s.exit is not None]
     out += [f"entered.{n}" for n in sc.pathway]
-    out += [f"served.{n}" for n, s in sc.pathway.items() if s.seize is not None or s.delay]
+    out += [f"served.{n}" for n, s in sc.pathway.items() if s.seizes or s.delay]
     out += [f"reneged.{n}" for n, s in sc.pathway.items() if s.patience is not None]
     out += [f"balked.{n}" for n, s in sc.pathway.items() if s.max_queue is not None]
     return list(dict.fromkeys(out))
@@ -286,7 +311,7 @@ def _instant_successors(step: Step) -> list[str]:
     """The steps a patient can reach from ``step`` without simulated time passing."""
     out = [arm.target for arm in step.branch or []]
     out += [t for t in (step.goto, step.on_balk, step.on_full) if t is not None]
-    if step.action in ("set", "release", "cost", "utility", "batch") or step.holds:
+    if step.action in ("set", "release", "release_all", "cost", "utility", "batch") or step.holds:
         out.append(str(step.then))
     duration = step.service if step.service is not None else step.delay
     if duration is not None and (duration.can_be_zero() or duration.dist == "normal"):

@@ -127,7 +127,7 @@ def offered_loads(sc: Scenario) -> dict[str, float]:
         if s.batch is not None
     }
     for name, step in sc.pathway.items():
-        if step.seize is None:
+        if not step.seizes:
             continue
         if name in per_session and per_session[name] is None:
             work.update(dict.fromkeys(step.seizes))
@@ -137,11 +137,13 @@ def offered_loads(sc: Scenario) -> dict[str, float]:
             continue
         known = name not in unknown and step.service is not None and step.scale is None
         mean = mean_of(step.service) if known else None
-        if mean is None or work.get(step.seize, 0.0) is None:
-            work[step.seize] = None
-        else:
+        for resource in step.seizes:  # one, or each of seize_all
+            units = step.units.get(resource, 1) if isinstance(step.units, dict) else step.units
+            if mean is None or isinstance(units, str) or work.get(resource, 0.0) is None:
+                work[resource] = None
+                continue
             groups = visits[index[name]] / per_session.get(name, 1)  # type: ignore[operator]
-            work[step.seize] = work.get(step.seize, 0.0) + groups * max(mean, 0.0)
+            work[resource] = work.get(resource, 0.0) + groups * max(mean, 0.0) * (units or 1)
     loads = {}
     for resource, amount in work.items():
         if amount is None:

@@ -19,6 +19,7 @@ from .types import MAX_CAPACITY, Count
 
 ACTIONS = (
     "seize",
+    "seize_all",
     "delay",
     "wait_until",
     "batch",
@@ -26,6 +27,7 @@ ACTIONS = (
     "book",
     "set",
     "release",
+    "release_all",
     "goto",
     "cost",
     "utility",
@@ -95,6 +97,7 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
     "seize": (
         "choose",
         "as_",
+        "units",
         "service",
         "scale",
         "priority",
@@ -106,19 +109,44 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
         "on_balk",
         "then",
     ),
+    "seize_all": (
+        "take",
+        "units",
+        "service",
+        "scale",
+        "priority",
+        "order",
+        "waiting_since",
+        "patience",
+        "on_renege",
+        "then",
+    ),
     "delay": ("scale", "patience", "on_renege", "then"),
     "wait_until": ("then",),
     "batch": ("then",),
     "branch": (),
     "exit": (),
     "release": ("then",),
+    "release_all": ("then",),
     "set": ("then",),
     "goto": (),
     "cost": ("category", "then"),
     "utility": ("then",),
     "book": ("types", "not_before", "dna", "on_dna", "on_full", "patience", "on_renege", "then"),
 }
-_NEEDS_THEN = ("seize", "delay", "wait_until", "batch", "release", "set", "book", "cost", "utility")
+_NEEDS_THEN = (
+    "seize",
+    "seize_all",
+    "delay",
+    "wait_until",
+    "batch",
+    "release",
+    "release_all",
+    "set",
+    "book",
+    "cost",
+    "utility",
+)
 _PAIRS = (("patience", "on_renege"), ("max_queue", "on_balk"), ("dna", "on_dna"))
 
 
@@ -131,12 +159,14 @@ def _expression(v: Any) -> Any:
 class Step(BaseModel):
     """A pathway step: exactly one action, its options, and (mostly) a ``then``.
 
-    Actions: ``seize`` a resource (with ``service``; without one the patient
-    holds the resource until a ``release``), ``delay``, ``wait_until`` the
-    next of some times of day, ``branch``, ``book``
-    an appointment slot, ``set`` attributes, ``release`` a held resource,
-    ``goto`` another step, ``exit`` with an outcome.  See
-    docs/scenario-format.md for each option.
+    Actions: ``seize`` a resource or one of several (with ``service``;
+    without one the patient holds it until a ``release``), ``seize_all``
+    several resources at once, ``delay``, ``wait_until`` the next of some
+    times of day, ``branch``, ``book`` an appointment slot, ``set``
+    attributes, ``release`` a held resource (or whichever of a list is
+    held), ``release_all`` of several, ``goto`` another step, ``exit`` with
+    an outcome.  ``units`` asks for several servers of a resource at once.
+    See docs/scenario-format.md for each option.
     """
 
     model_config = ConfigDict(
@@ -147,6 +177,16 @@ class Step(BaseModel):
     seize: str | Annotated[list[str], Field(min_length=2)] | None = None
     choose: Literal["first_free", "shortest_queue", "round_robin", "random"] | None = None
     as_: str | None = Field(default=None, alias="as")
+    seize_all: Annotated[list[str], Field(min_length=2, max_length=64)] | None = None
+    take: Literal["together", "as_available"] | None = None
+    # servers needed at once: a number or an expression; for seize_all also
+    # a whole number per resource
+    units: (
+        Annotated[int, Field(ge=1, le=MAX_CAPACITY)]
+        | str
+        | dict[str, Annotated[int, Field(ge=1, le=MAX_CAPACITY)]]
+        | None
+    ) = None
     service: Distribution | None = None
     priority: str | None = None
     order: Literal["fifo", "longest_wait"] | None = None
@@ -160,7 +200,8 @@ class Step(BaseModel):
     patience: Distribution | None = None
     on_renege: str | None = None
     branch: Annotated[list[BranchArm], Field(min_length=1)] | None = None
-    release: str | None = None
+    release: str | Annotated[list[str], Field(min_length=2)] | None = None
+    release_all: Annotated[list[str], Field(min_length=1)] | None = None
     set: Annotated[dict[str, str], Field(min_length=1)] | None = None
     goto: str | None = None
     book: str | None = None
@@ -193,15 +234,26 @@ class Step(BaseModel):
 
     @property
     def holds(self) -> bool:
-        """A seize without a service: the resource is kept until a release."""
-        return self.seize is not None and self.service is None
+        """A seize without a service: the resources are kept until a release."""
+        return (self.seize is not None or self.seize_all is not None) and self.service is None
 
     @property
     def seizes(self) -> list[str]:
-        """The resources a seize step may take (one, or its choice)."""
+        """The resources a seize step may take (one, its choice, or all of seize_all)."""
+        if self.seize_all is not None:
+            return list(self.seize_all)
         if self.seize is None:
             return []
         return [self.seize] if isinstance(self.seize, str) else list(self.seize)
+
+    @property
+    def releases(self) -> list[str]:
+        """The resources a release or release_all step names."""
+        if self.release_all is not None:
+            return list(self.release_all)
+        if self.release is None:
+            return []
+        return [self.release] if isinstance(self.release, str) else list(self.release)
 
     @model_validator(mode="after")
     def _one_action(self) -> Step:
@@ -224,12 +276,18 @@ class Step(BaseModel):
         if isinstance(self.seize, list):
             if len(set(self.seize)) != len(self.seize):
                 raise ValueError("a seize list names each resource once")
-            if self.service is None:
-                raise ValueError(
-                    "a seize from a list needs a service (which one to release would be unclear)"
-                )
         elif self.choose is not None or self.as_ is not None:
             raise ValueError("'choose' and 'as' go with a list of resources, seize: [a, b]")
+        if self.seize_all is not None and len(set(self.seize_all)) != len(self.seize_all):
+            raise ValueError("seize_all names each resource once")
+        if isinstance(self.units, dict):
+            if self.seize_all is None:
+                raise ValueError("units per resource go with seize_all; give one number")
+            for name in self.units:
+                if name not in self.seize_all:
+                    raise ValueError(f"units.{name}: not one of seize_all's resources")
+        if isinstance(self.release, list) and len(set(self.release)) != len(self.release):
+            raise ValueError("a release list names each resource once")
         if action == "book" and self.on_full is None:
             raise ValueError(
                 "a book step needs 'on_full' (where a patient goes when no slot is free "

@@ -26,11 +26,12 @@ bool Simulation::seize(std::uint32_t slot, const StepSpec& st) {
         return false;
     }
     if (st.hourly) count_hour(static_cast<std::size_t>(p.step), false);
+    if (st.units >= 0) p.units = units_of(slot, st);
     p.at = st.resources.empty() ? st.resource : choose(slot, st);
     if (p.at < 0) return wait_for_any(slot, st);
     Resource& r = resource(p.at);
     if (!m_.resource_fifo[static_cast<std::size_t>(p.at)]) order(slot, st, r);
-    if (!r.has_free_server()) return wait_for(slot, st, r);
+    if (!r.has_free_server() || r.free_servers() < static_cast<int>(p.units)) return wait_for(slot, st, r);
     return take_server(slot, st, r);
 }
 
@@ -40,8 +41,9 @@ int Simulation::choose(std::uint32_t slot, const StepSpec& st) {
     const auto& list = st.resources;
     const auto choice = static_cast<Choice>(st.choose);
     if (choice == Choice::FirstFree || choice == Choice::ShortestQueue) {
+        const auto units = static_cast<int>(ws_.pool[slot].units);
         for (int r : list)
-            if (resource(r).has_free_server()) return r;
+            if (resource(r).has_free_server() && resource(r).free_servers() >= units) return r;
         if (choice == Choice::FirstFree) return -1;
         int best = list[0];
         for (int r : list)
@@ -152,7 +154,7 @@ bool Simulation::wait_for(std::uint32_t slot, const StepSpec& st, Resource& r) {
 void Simulation::begin(std::uint32_t slot, Resource& r) {
     Patient& p = ws_.pool[slot];
     const StepSpec& st = step(p.step);
-    r.start_service(now_);
+    r.start_services(now_, static_cast<int>(p.units));
     const bool resumed = p.remaining >= 0.0;
     if (!resumed) {
         const double wait = now_ - p.queue_since;
@@ -164,9 +166,8 @@ void Simulation::begin(std::uint32_t slot, Resource& r) {
     if (st.as_attribute >= 0) record_choice(slot, st);
     if (st.duration < 0) {
         log_event(p, LogEvent::Complete, p.at);  // a hold is granted: the patient goes on
-        ++ws_.pool.held(slot)[m_.held_index[static_cast<std::size_t>(p.at)]];
-        // the first half of the hold's charge; release or exit adds the other
-        if (spec_.economics) charge_hold(p, static_cast<std::size_t>(p.at), -1.0);
+        hold(slot, static_cast<std::size_t>(p.at), p.units);
+        p.units = 1;
         return;
     }
     const double d = resumed ? p.remaining : step_duration(st, slot);
@@ -208,7 +209,8 @@ void Simulation::end_service(std::uint32_t slot) {
     Patient& p = ws_.pool[slot];
     const StepSpec& st = step(p.step);
     Resource& r = resource(p.at);
-    r.end_service(now_);
+    r.end_services(now_, static_cast<int>(p.units));
+    p.units = 1;
     if (r.tracks_service()) r.remove_in_service(slot);
     record_service(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
     count_at(m_.count_served, static_cast<std::size_t>(p.step));
@@ -219,24 +221,48 @@ void Simulation::end_service(std::uint32_t slot) {
     advance(slot);
 }
 
-// Gives back one server of the resource the patient holds.  Returns true:
+// Gives back what the patient holds of the step's resource (of a list,
+// the first it holds): the units its last hold of it took.  Returns true:
 // the patient goes on.
 bool Simulation::release(std::uint32_t slot, const StepSpec& st) {
     Patient& p = ws_.pool[slot];
-    std::uint32_t& held = ws_.pool.held(slot)[m_.held_index[static_cast<std::size_t>(st.resource)]];
-    if (held == 0)
-        throw std::runtime_error("pathway." + st.name + ": releases '" +
-                                 spec_.resources[static_cast<std::size_t>(st.resource)].name +
+    int which = st.resource;
+    if (!st.resources.empty()) {
+        which = -1;
+        for (int r : st.resources)
+            if (ws_.pool.held(slot)[m_.held_index[static_cast<std::size_t>(r)]] > 0) {
+                which = r;
+                break;
+            }
+        if (which < 0)
+            throw std::runtime_error("pathway." + st.name + ": releases one of its resources, but the patient holds none of them");
+    }
+    const auto r_index = static_cast<std::size_t>(which);
+    const auto h = static_cast<std::size_t>(m_.held_index[r_index]);
+    std::uint32_t* held = ws_.pool.held(slot);
+    if (held[h] == 0)
+        throw std::runtime_error("pathway." + st.name + ": releases '" + spec_.resources[r_index].name +
                                  "', which the patient does not hold");
-    --held;
-    if (spec_.economics) charge_hold(p, static_cast<std::size_t>(st.resource), 1.0);
-    Resource& r = resource(st.resource);
-    r.end_service(now_);
+    const std::uint32_t units = std::min(held[h], std::max<std::uint32_t>(held[m_.n_held + h], 1));
+    held[h] -= units;
+    if (spec_.economics) charge_hold(p, r_index, static_cast<double>(units));
+    Resource& r = ws_.resources[r_index];
+    r.end_services(now_, static_cast<int>(units));
     record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
     count_at(m_.count_served, static_cast<std::size_t>(p.step));
     p.step = st.next;
     serve_queue(r);
     return true;
+}
+
+// The patient now holds `units` servers of resource r (a hold granted).
+void Simulation::hold(std::uint32_t slot, std::size_t r, std::uint32_t units) {
+    std::uint32_t* held = ws_.pool.held(slot);
+    const auto h = static_cast<std::size_t>(m_.held_index[r]);
+    held[h] += units;
+    held[m_.n_held + h] = units;
+    // the first half of the hold's charge; release or exit adds the other
+    if (spec_.economics) charge_hold(ws_.pool[slot], r, -static_cast<double>(units));
 }
 
 // Patience ran out: the patient leaves the queue (or its booked slot).
@@ -249,7 +275,9 @@ void Simulation::renege(std::uint32_t slot) {
         } else {  // waiting in every queue of its list
             for (int r : st.resources) resource(r).left_queue(now_);
         }
+        p.units = 1;
     }
+    if (st.kind == StepKind::SeizeAll) leave_seize_all(slot, st);
     if (st.kind == StepKind::Book)
         ws_.books[static_cast<std::size_t>(st.book)].free(BookedSlot{p.slot_type, p.slot, p.slot_time});
     record(p, [&](PatientStats& s) { ++s.reneged[static_cast<std::size_t>(p.step)]; });
