@@ -150,7 +150,8 @@ void register_spec(py::module_& m) {
         .def_readwrite("period_end", &SourceSpec::period_end)
         .def_readwrite("period_count", &SourceSpec::period_count)
         .def_readwrite("batch", &SourceSpec::batch)
-        .def_readwrite("table", &SourceSpec::table);
+        .def_readwrite("table", &SourceSpec::table)
+        .def_readwrite("observed", &SourceSpec::observed);
 
     py::class_<TableSpec>(m, "TableSpec")
         .def(py::init<>())
@@ -221,6 +222,8 @@ void register_spec(py::module_& m) {
         .def_readwrite("outcomes", &ModelSpec::outcomes)
         .def_readwrite("classes", &ModelSpec::classes)
         .def_readwrite("tables", &ModelSpec::tables)
+        .def_readwrite("globals", &ModelSpec::globals)
+        .def_readwrite("global_values", &ModelSpec::global_values)
         .def_readwrite("observe_start", &ModelSpec::observe_start)
         .def_readwrite("series_counts", &ModelSpec::series_counts)
         .def_readwrite("system_time_over", &ModelSpec::system_time_over)

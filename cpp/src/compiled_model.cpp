@@ -355,7 +355,12 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                 if (st.set_attributes.size() != st.set_expressions.size())
                     invalid(where, "one expression per attribute set is needed");
                 for (std::size_t j = 0; j < st.set_attributes.size(); ++j) {
-                    check_index(st.set_attributes[j], n_attr, where, "attribute");
+                    const int a = st.set_attributes[j];  // an attribute, or -1 - g for global g
+                    if (a < 0) {
+                        check_index(-1 - a, spec.globals.size(), where, "global");
+                    } else {
+                        check_index(a, n_attr, where, "attribute");
+                    }
                     check_index(st.set_expressions[j], expressions.size(), where, "expression");
                 }
                 check_step(st.next, where, "next step");
@@ -518,7 +523,8 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
 }
 
 StateLimits CompiledModel::state_limits() const {
-    return {static_cast<int>(spec.resources.size()), static_cast<int>(spec.steps.size())};
+    return {static_cast<int>(spec.resources.size()), static_cast<int>(spec.steps.size()),
+            static_cast<int>(spec.globals.size())};
 }
 
 void CompiledModel::prepare_chance_branch(std::size_t i) {

@@ -47,6 +47,7 @@ Expression::Expression(const ExprSpec& spec, int n_attributes, const std::string
             const auto k = static_cast<StateKind>(kind);
             if (k <= StateKind::Free && index >= limits.resources) fail("resource index out of range");
             if (k == StateKind::Occupancy && index >= limits.steps) fail("step index out of range");
+            if (k == StateKind::Global && index >= limits.globals) fail("global index out of range");
         }
         if (op == Op::Fn1 && (arg < 0 || arg > static_cast<int>(Fn1Kind::Log))) fail("unknown function");
         if (op == Op::Fn2 && (arg < 0 || arg > static_cast<int>(Fn2Kind::Max))) fail("unknown function");

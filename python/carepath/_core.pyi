@@ -625,6 +625,7 @@ class StepSpec:
 class SourceSpec:
     kind: SourceKind
     name: str
+    observed: bool
     schedule: Cycle
     def __init__(self) -> None:
         ...
@@ -922,6 +923,18 @@ class ModelSpec:
         ...
     @follow_up.setter
     def follow_up(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def global_values(self) -> list[float]:
+        ...
+    @global_values.setter
+    def global_values(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def globals(self) -> list[str]:
+        ...
+    @globals.setter
+    def globals(self, arg0: collections.abc.Sequence[str]) -> None:
         ...
     @property
     def horizon(self) -> float:

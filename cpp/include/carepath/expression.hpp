@@ -44,8 +44,9 @@ enum class StateKind : std::int32_t {
     Hour = 6,       // fractional hour of the day on the calendar
     Weekday = 7,    // 0 = Monday
     Day = 8,        // whole days since t = 0
+    Global = 9,     // the value of global variable index
 };
-constexpr std::int32_t kStateKinds = 9;
+constexpr std::int32_t kStateKinds = 10;
 enum class Fn1Kind : std::int32_t { Abs = 0, Floor = 1, Ceil = 2, Exp = 3, Log = 4 };
 enum class Fn2Kind : std::int32_t { Min = 0, Max = 1 };
 
@@ -62,6 +63,7 @@ protected:
 struct StateLimits {
     int resources = 0;
     int steps = 0;
+    int globals = 0;
 };
 
 struct ExprSpec {

@@ -41,6 +41,7 @@ struct Patient {
     std::uint32_t pending = 0;  // seize_all as_available: resources still to grant
     std::uint64_t granted = 0;  // ...and those granted, by position in the step's list
     bool observed = false;  // arrived after the warm-up: its outcomes are recorded
+    bool counted = true;    // a patient (not an entity of an `observed: false` source): in in_system
     bool has_routing = false;
     bool has_patience = false;
     bool has_costs = false;

@@ -87,6 +87,8 @@ struct Workspace {
     // Per seize_all (together) step: the patients waiting for all of its
     // resources at once, in queue order (entries go stale as in a queue).
     std::vector<std::vector<QueueEntry>> joint;
+    std::vector<double> globals;             // the service's variables now
+    std::vector<TimeWeighted> global_levels;  // ...and their time averages
     std::uint64_t joint_seq = 0;
     std::vector<std::uint64_t> observed_arrivals;  // per source, in the observation window
     TimeWeighted in_system;

@@ -179,8 +179,8 @@ private:
     void count(int index) {
         if (index >= 0) count_event(index);
     }
-    void count_at(const std::vector<int>& per, std::size_t i) {
-        if (m_.n_counts > 0) count(per[i]);
+    void count_at(const Patient& p, const std::vector<int>& per, std::size_t i) {
+        if (m_.n_counts > 0 && p.counted) count(per[i]);
     }
 
     double eval(int expression, std::uint32_t slot) {
@@ -303,7 +303,8 @@ inline std::uint32_t Simulation::new_patient(std::uint32_t source) {
     }
     p.last_step_time = now_;
     p.steps_without_time = 0;
-    p.observed = p.service_counted = in_window(now_);
+    p.counted = src.observed;
+    p.observed = p.service_counted = src.observed && in_window(now_);
     const SourceFamilies& fam = families_[source];
     p.durations = Stream(fam.durations, k);
     p.source = source;
@@ -337,6 +338,7 @@ inline std::uint32_t Simulation::new_patient(std::uint32_t source) {
     p.units = 1;
     record(p, [](PatientStats& s) { ++s.arrivals; });
     if (p.observed) ++ws_.observed_arrivals[source];
+    if (__builtin_expect(!src.observed, 0)) return slot;  // not a patient: counted nowhere
     if (m_.count_arrivals >= 0) count_event(m_.count_arrivals);
     log_event(p, LogEvent::Arrive);
     ws_.in_system.add(now_, 1.0);

@@ -82,7 +82,7 @@ struct StepSpec {
     int patience = -1;  // distribution index
     int on_renege = -1;
     // set
-    std::vector<int> set_attributes;
+    std::vector<int> set_attributes;  // an attribute's index, or -1 - g for global g
     std::vector<int> set_expressions;
     // book
     int book = -1;
@@ -146,6 +146,7 @@ struct SourceSpec {
     std::vector<std::int64_t> period_count;
     int batch = -1;  // distribution of the patients each arrival event brings; -1: one
     int table = -1;  // index into ModelSpec::tables drawn for this source's patients; -1: none
+    bool observed = true;  // false: its entities count in no patient metric (system-wide actions)
 };
 
 struct ResourceSpec {
@@ -219,6 +220,9 @@ struct ModelSpec {
     std::vector<std::string> outcomes;
     std::vector<ClassSpec> classes;
     std::vector<TableSpec> tables;
+    // Variables of the service itself (`globals`): their names and values at t = 0.
+    std::vector<std::string> globals;
+    std::vector<double> global_values;
     // `results.observe: start`: waits and services count when their service
     // starts in the window (else: when the patient arrived in it).
     bool observe_start = false;

@@ -36,7 +36,7 @@ bool Simulation::run(double* row, const std::atomic<bool>& stop, double* series,
                     break;
                 case EventType::DelayEnd:
                     record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
-                    count_at(m_.count_served, static_cast<std::size_t>(p.step));
+                    count_at(p, m_.count_served, static_cast<std::size_t>(p.step));
                     log_event(p, LogEvent::Complete);
                     p.step = step(p.step).next;
                     advance(ev.target);
@@ -183,6 +183,12 @@ void Simulation::reset() {
     ws_.joint.resize(spec_.steps.size());
     for (auto& waiting : ws_.joint) waiting.clear();
     ws_.joint_seq = 0;
+    ws_.globals = spec_.global_values;
+    ws_.global_levels.resize(spec_.globals.size());
+    for (std::size_t g = 0; g < spec_.globals.size(); ++g) {
+        ws_.global_levels[g].reset(w, h);
+        ws_.global_levels[g].set(0.0, spec_.global_values[g]);
+    }
     ws_.forming.resize(m_.n_batches);
     for (auto& f : ws_.forming) {
         f.members.clear();
@@ -222,6 +228,7 @@ double Simulation::state(StateKind kind, int index) const {
         }
         case StateKind::Weekday: return clock_.weekday(now_);
         case StateKind::Day: return std::floor(clock_.days(now_));
+        case StateKind::Global: return ws_.globals[i];
     }
     return std::nan("");
 }

@@ -61,6 +61,11 @@ void Simulation::emit(Sink& out) {
             out([&] { return "utilisation." + n; }, ws_.resources[r].utilisation(h));
             out([&] { return "queue_length." + n + ".mean"; }, ws_.resources[r].mean_queue_length(h));
         }
+        for (std::size_t g = 0; g < spec_.globals.size(); ++g) {
+            const std::string& n = spec_.globals[g];
+            out([&] { return "global." + n + ".mean"; }, ws_.global_levels[g].mean(h));
+            out([&] { return "global." + n + ".final"; }, ws_.globals[g]);
+        }
         for (std::size_t b = 0; b < ws_.books.size(); ++b) {
             const std::string& n = spec_.books[b].name;
             const std::uint64_t offered = ws_.books[b].offered(spec_.warmup, h);
@@ -252,7 +257,7 @@ void Simulation::count_event(int index) {
 // (one test on the hot path for both).
 void Simulation::entered_step(Patient& p) {
     if (m_.n_occupancy > 0) occupy(p);
-    count_at(m_.count_entered, static_cast<std::size_t>(p.step));
+    count_at(p, m_.count_entered, static_cast<std::size_t>(p.step));
 }
 
 // Every change of step passes through advance(), so the patient leaves

@@ -213,6 +213,7 @@ def _source_spec(
         ]
     if arrival.batch is not None:
         src.batch = add_dist(arrival.batch, f"{where}.batch")
+    src.observed = arrival.observed
     return src
 
 
@@ -460,7 +461,11 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
                 s.resources = [resource_index[r] for r in st.releases]
         elif st.set is not None:
             s.kind = _core.StepKind.SET
-            s.set_attributes = [attribute_names.index(a) for a in st.set]
+            globals_ = list(sc.globals)
+            s.set_attributes = [
+                attribute_names.index(a) if a in attribute_names else -1 - globals_.index(a)
+                for a in st.set
+            ]
             s.set_expressions = [
                 add_expr(text, f"{where}.set.{a}", f"{where}.set.{a}") for a, text in st.set.items()
             ]
@@ -523,6 +528,8 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
             src.table = shared
     spec.tables = tables
     spec.observe_start = sc.results.observe == "start"
+    spec.globals = list(sc.globals)
+    spec.global_values = [float(v) for v in sc.globals.values()]
     if sc.results.series is not None:
         spec.series_counts = series_count_names(sc)
     record("economics.discount_rate", _core.SlotKind.DISCOUNT_COSTS, 0)

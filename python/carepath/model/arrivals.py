@@ -121,6 +121,9 @@ class Arrival(BaseModel):
     patients of this source; for a ``from`` source an attribute may name a
     column of the file instead.  ``attributes_from`` draws them as rows of a
     table.  ``batch`` makes each arrival event bring that many patients.
+    ``observed: false`` keeps the source's entities out of every patient
+    metric: they act on the service (take a resource for a break, set a
+    global) without being patients.
     """
 
     model_config = ConfigDict(
@@ -145,6 +148,7 @@ class Arrival(BaseModel):
     attributes: dict[Name, AttributeDist | str] = Field(default_factory=dict)
     attributes_from: RowsFrom | None = None
     batch: NumberOrDistribution | None = None
+    observed: bool = True
 
     @field_validator("from_")
     @classmethod

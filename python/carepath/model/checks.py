@@ -58,7 +58,7 @@ def expression_texts(sc: Scenario) -> list[str]:
 
 def service_names(sc: Scenario) -> ServiceNames:
     """What a pathway's expressions may read of the service."""
-    return ServiceNames(list(sc.resources), holding_steps(sc), list(sc.pathway))
+    return ServiceNames(list(sc.resources), holding_steps(sc), list(sc.pathway), list(sc.globals))
 
 
 def check_references(sc: Scenario) -> None:
@@ -72,6 +72,15 @@ def check_references(sc: Scenario) -> None:
     for name in (*RESERVED, *STATE_NAMES):
         if name in attributes:
             raise ScenarioError(f"attributes.{name}", f"'{name}' is a built-in variable; rename it")
+        if name in sc.globals:
+            raise ScenarioError(f"globals.{name}", f"'{name}' is a built-in variable; rename it")
+    for name in sc.globals:
+        if name in attributes:
+            raise ScenarioError(
+                f"globals.{name}",
+                f"'{name}' is also an attribute: a name is a patient's attribute or a "
+                "global of the service, not both",
+            )
     for i, arrival in enumerate(sc.arrivals):
         if arrival.start not in sc.pathway:
             raise ScenarioError(f"arrivals[{i}].start", _unknown("step", arrival.start, steps))
@@ -172,10 +181,11 @@ def _check_step(
     if step.category in ("total", "per_patient"):
         raise ScenarioError(f"{where}.category", f"'{step.category}' names a total; choose another")
     for attr, text in (step.set or {}).items():
-        if attr not in attributes:
+        if attr not in attributes and attr not in sc.globals:
             raise ScenarioError(
                 f"{where}.set.{attr}",
-                _unknown("attribute", attr, attributes) + "; declare it under attributes",
+                _unknown("attribute or global", attr, [*attributes, *sc.globals])
+                + "; declare it under attributes or globals",
             )
         compile_expression(text, names, f"{where}.set.{attr}", service=service)
     if step.waiting_since is not None and step.waiting_since not in attributes:

@@ -34,6 +34,7 @@ RESOURCE_STATE = {"queue": 0, "busy": 1, "capacity": 2, "free": 3}
 STEP_STATE = {"occupancy": 5}
 CALL_STATE = {"in_system": 4}
 NAME_STATE = {"hour": 6, "weekday": 7, "day": 8}
+GLOBAL_STATE = 9  # a global variable of the service, by index
 FN1_CODES = {"abs": 0, "floor": 1, "ceil": 2, "exp": 3, "log": 4}
 FN2_CODES = {"min": 0, "max": 1}
 MAX_DEPTH = 64
@@ -72,6 +73,7 @@ class ServiceNames:
     resources: list[str]
     occupancy_steps: list[str]
     steps: list[str] = field(default_factory=list)
+    globals: list[str] = field(default_factory=list)
 
 
 def state_arg(kind: int, index: int) -> int:
@@ -152,6 +154,8 @@ def compile_expression(
                 out.emit(ATTR, index[name])
             elif service is not None and name in NAME_STATE:
                 out.emit(STATE, state_arg(NAME_STATE[name], 0))
+            elif service is not None and name in service.globals:
+                out.emit(STATE, state_arg(GLOBAL_STATE, service.globals.index(name)))
             else:
                 raise fail(unknown(name))
             return

@@ -54,6 +54,7 @@ class Scenario(BaseModel):
     seed: Annotated[Count, Field(ge=0, lt=2**64)] = 1
     attributes: dict[Name, AttributeDist] = Field(default_factory=dict)
     attributes_from: RowsFrom | None = None
+    globals: dict[Name, Annotated[float, Field(allow_inf_nan=False)]] = Field(default_factory=dict)
     resources: dict[Name, Resource] = Field(default_factory=dict)
     books: dict[Name, Book] = Field(default_factory=dict)
     arrivals: Annotated[list[Arrival], Field(min_length=1)]

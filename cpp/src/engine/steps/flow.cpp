@@ -61,9 +61,20 @@ std::size_t Simulation::weighted_choice(std::uint32_t slot, const StepSpec& st) 
     return j;
 }
 
+// Each in turn (a later one sees an earlier): an attribute of the patient,
+// or a global of the service (index -1 - g).
 void Simulation::set_values(std::uint32_t slot, const StepSpec& st) {
-    for (std::size_t j = 0; j < st.set_attributes.size(); ++j)
-        ws_.pool.values(slot)[st.set_attributes[j]] = eval(st.set_expressions[j], slot);
+    for (std::size_t j = 0; j < st.set_attributes.size(); ++j) {
+        const double v = eval(st.set_expressions[j], slot);
+        const int a = st.set_attributes[j];
+        if (a >= 0) {
+            ws_.pool.values(slot)[a] = v;
+            continue;
+        }
+        const auto g = static_cast<std::size_t>(-1 - a);
+        ws_.globals[g] = finite_value(v, st, "set");
+        ws_.global_levels[g].set(now_, v);
+    }
 }
 
 void Simulation::exit(std::uint32_t slot, const StepSpec& st) {
@@ -73,9 +84,9 @@ void Simulation::exit(std::uint32_t slot, const StepSpec& st) {
         s.system_time.add(time_in_system);
         ++s.exits[static_cast<std::size_t>(st.outcome)];
     });
-    count_at(m_.count_exit, static_cast<std::size_t>(st.outcome));
+    count_at(p, m_.count_exit, static_cast<std::size_t>(st.outcome));
     log_event(p, LogEvent::Exit);
-    ws_.in_system.add(now_, -1.0);
+    if (p.counted) ws_.in_system.add(now_, -1.0);
     if (spec_.economics) accrue_qalys(p, now_);
     if (m_.n_held > 0) {  // whatever it still holds is given back
         for (std::size_t r = 0; r < spec_.resources.size(); ++r) {

@@ -67,7 +67,7 @@ bool Simulation::wait_for_any(std::uint32_t slot, const StepSpec& st) {
         for (int r : st.resources) shortest = std::min(shortest, resource(r).waiting());
         if (shortest >= static_cast<std::size_t>(st.max_queue)) {
             record(p, [&](PatientStats& s) { ++s.balked[static_cast<std::size_t>(p.step)]; });
-            count_at(m_.count_balked, static_cast<std::size_t>(p.step));
+            count_at(p, m_.count_balked, static_cast<std::size_t>(p.step));
             log_event(p, LogEvent::Balk, -1);
             p.step = st.on_balk;
             return true;
@@ -137,7 +137,7 @@ bool Simulation::wait_for(std::uint32_t slot, const StepSpec& st, Resource& r) {
     }
     if (st.max_queue >= 0 && r.waiting() >= static_cast<std::size_t>(st.max_queue)) {
         record(p, [&](PatientStats& s) { ++s.balked[static_cast<std::size_t>(p.step)]; });
-        count_at(m_.count_balked, static_cast<std::size_t>(p.step));
+        count_at(p, m_.count_balked, static_cast<std::size_t>(p.step));
         log_event(p, LogEvent::Balk, p.at);
         p.step = st.on_balk;
         return true;
@@ -213,7 +213,7 @@ void Simulation::end_service(std::uint32_t slot) {
     p.units = 1;
     if (r.tracks_service()) r.remove_in_service(slot);
     record_service(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
-    count_at(m_.count_served, static_cast<std::size_t>(p.step));
+    count_at(p, m_.count_served, static_cast<std::size_t>(p.step));
     log_event(p, LogEvent::Complete, p.at);
     if (p.group >= 0) end_session(p, st);
     p.step = st.next;
@@ -249,7 +249,7 @@ bool Simulation::release(std::uint32_t slot, const StepSpec& st) {
     Resource& r = ws_.resources[r_index];
     r.end_services(now_, static_cast<int>(units));
     record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
-    count_at(m_.count_served, static_cast<std::size_t>(p.step));
+    count_at(p, m_.count_served, static_cast<std::size_t>(p.step));
     p.step = st.next;
     serve_queue(r);
     return true;
@@ -281,7 +281,7 @@ void Simulation::renege(std::uint32_t slot) {
     if (st.kind == StepKind::Book)
         ws_.books[static_cast<std::size_t>(st.book)].free(BookedSlot{p.slot_type, p.slot, p.slot_time});
     record(p, [&](PatientStats& s) { ++s.reneged[static_cast<std::size_t>(p.step)]; });
-    count_at(m_.count_reneged, static_cast<std::size_t>(p.step));
+    count_at(p, m_.count_reneged, static_cast<std::size_t>(p.step));
     log_event(p, LogEvent::Renege, st.kind == StepKind::Seize ? p.at : -1);
     if (st.hourly) count_hour(static_cast<std::size_t>(p.step), true);
     p.step = st.on_renege;

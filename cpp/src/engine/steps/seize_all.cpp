@@ -130,7 +130,7 @@ void Simulation::end_all(std::uint32_t slot) {
     for (std::size_t j = 0; j < st.resources.size(); ++j)
         resource(st.resources[j]).end_services(now_, static_cast<int>(units_at(p, st, j)));
     record_service(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
-    count_at(m_.count_served, static_cast<std::size_t>(p.step));
+    count_at(p, m_.count_served, static_cast<std::size_t>(p.step));
     log_event(p, LogEvent::Complete, -1);
     p.step = st.next;
     p.units = 1;
@@ -150,7 +150,7 @@ bool Simulation::release_all(std::uint32_t slot, const StepSpec& st) {
         held[h] = 0;
     }
     record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
-    count_at(m_.count_served, static_cast<std::size_t>(p.step));
+    count_at(p, m_.count_served, static_cast<std::size_t>(p.step));
     p.step = st.next;
     for (int r : st.resources) serve_queue(resource(r));
     return true;
