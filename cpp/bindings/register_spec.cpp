@@ -58,7 +58,9 @@ void register_spec(py::module_& m) {
         .value("UTILITY", StepKind::Utility)
         .value("BATCH", StepKind::Batch)
         .value("SEIZE_ALL", StepKind::SeizeAll)
-        .value("RELEASE_ALL", StepKind::ReleaseAll);
+        .value("RELEASE_ALL", StepKind::ReleaseAll)
+        .value("FORK", StepKind::Fork)
+        .value("JOIN", StepKind::Join);
 
     py::enum_<Preempt>(m, "Preempt")
         .value("NONE", Preempt::None)
@@ -95,6 +97,7 @@ void register_spec(py::module_& m) {
         .def_readwrite("units", &StepSpec::units)
         .def_readwrite("unit_counts", &StepSpec::unit_counts)
         .def_readwrite("as_available", &StepSpec::as_available)
+        .def_readwrite("fork", &StepSpec::fork)
         .def_readwrite("batch_size", &StepSpec::batch_size)
         .def_readwrite("batch_timeout", &StepSpec::batch_timeout)
         .def_readwrite("weights", &StepSpec::weights)

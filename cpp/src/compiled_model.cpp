@@ -310,6 +310,17 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                 for (int ra : st.resources) check_index(ra, spec.resources.size(), where + ".release", "resource");
                 check_step(st.next, where, "next step");
                 break;
+            case StepKind::Fork:
+                if (st.targets.empty()) invalid(where + ".fork", "names no step");
+                for (int target : st.targets) check_step(target, where + ".fork", "part step");
+                check_step(st.next, where, "next step");
+                wait_index[i] = static_cast<int>(n_waits++);
+                break;
+            case StepKind::Join:
+                check_step(st.fork, where + ".join", "fork step");
+                if (spec.steps[static_cast<std::size_t>(st.fork)].kind != StepKind::Fork)
+                    invalid(where + ".join", "names '" + spec.steps[static_cast<std::size_t>(st.fork)].name + "', which is not a fork");
+                break;
             case StepKind::SeizeAll: {
                 if (st.resources.size() < 2 || st.resources.size() > 64)
                     invalid(where + ".seize_all", "names 2 to 64 resources");

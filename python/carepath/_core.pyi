@@ -235,6 +235,10 @@ class StepKind:
       SEIZE_ALL
     
       RELEASE_ALL
+    
+      FORK
+    
+      JOIN
     """
     BATCH: typing.ClassVar[StepKind]
     BOOK: typing.ClassVar[StepKind]
@@ -243,7 +247,9 @@ class StepKind:
     COST: typing.ClassVar[StepKind]
     DELAY: typing.ClassVar[StepKind]
     EXIT: typing.ClassVar[StepKind]
+    FORK: typing.ClassVar[StepKind]
     GOTO: typing.ClassVar[StepKind]
+    JOIN: typing.ClassVar[StepKind]
     RELEASE: typing.ClassVar[StepKind]
     RELEASE_ALL: typing.ClassVar[StepKind]
     SEIZE: typing.ClassVar[StepKind]
@@ -471,6 +477,12 @@ class StepSpec:
         ...
     @duration.setter
     def duration(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def fork(self) -> int:
+        ...
+    @fork.setter
+    def fork(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def max_queue(self) -> int:

@@ -40,6 +40,13 @@ struct Patient {
     std::uint32_t units = 1;    // servers of each resource its current seize needs at once
     std::uint32_t pending = 0;  // seize_all as_available: resources still to grant
     std::uint64_t granted = 0;  // ...and those granted, by position in the step's list
+    // Parallel tasks (fork/join): a part names its patient (the slot waiting
+    // at the fork), which counts the parts still to join; `part` names the
+    // part's random streams (0 for a patient itself).
+    std::int32_t fork_parent = -1;
+    std::uint32_t parts_left = 0;
+    std::uint32_t part = 0;
+    std::uint32_t forks = 0;
     bool observed = false;  // arrived after the warm-up: its outcomes are recorded
     bool counted = true;    // a patient (not an entity of an `observed: false` source): in in_system
     bool has_routing = false;

@@ -102,6 +102,11 @@ private:
     [[gnu::noinline]] void serve_gated(Resource& r);
     void start_joint(std::size_t s);
 
+    // steps/fork.cpp: parallel tasks.
+    [[gnu::noinline]] void fork(std::uint32_t slot, const StepSpec& st);
+    [[gnu::noinline]] void join(std::uint32_t slot, const StepSpec& st);
+    [[gnu::noinline, noreturn]] void part_exits(const Patient& p, const StepSpec& st) const;
+
     // shifts.cpp
     void change_capacity(std::uint32_t index);
 
@@ -189,9 +194,15 @@ private:
         return m_.expressions[static_cast<std::size_t>(expression)].eval(values, this);
     }
 
+    // What names a patient's streams: its ordinal, and for a part of a fork
+    // which part (so that parallel tasks draw apart from each other).
+    static std::uint64_t stream_member(const Patient& p) {
+        return static_cast<std::uint64_t>(p.ordinal) | static_cast<std::uint64_t>(p.part) << 32;
+    }
+
     Stream& routing(Patient& p) {
         if (!p.has_routing) {
-            p.routing = Stream(families_[p.source].routing, p.ordinal);
+            p.routing = Stream(families_[p.source].routing, stream_member(p));
             p.has_routing = true;
         }
         return p.routing;
@@ -240,6 +251,7 @@ private:
     const double end_ = spec_.horizon + spec_.follow_up;  // the run stops here
     const double units_per_hour_ = 1.0 / spec_.hours_per_unit;
     std::vector<double> weights_;  // scratch for weighted_choice
+    std::vector<std::uint32_t> parts_;  // scratch for fork
     std::int64_t first_hour_ = 0;  // clock hours since Monday 00:00 at the warmup's end
 };
 
@@ -336,6 +348,8 @@ inline std::uint32_t Simulation::new_patient(std::uint32_t source) {
         for (std::size_t i = 0; i < 2 * m_.n_held; ++i) held[i] = 0;
     }
     p.units = 1;
+    p.fork_parent = -1;
+    p.parts_left = p.part = p.forks = 0;
     record(p, [](PatientStats& s) { ++s.arrivals; });
     if (p.observed) ++ws_.observed_arrivals[source];
     if (__builtin_expect(!src.observed, 0)) return slot;  // not a patient: counted nowhere

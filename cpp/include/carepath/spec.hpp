@@ -30,6 +30,8 @@ enum class StepKind : int {
     Batch = 11,        // wait for batch_size patients (or batch_timeout), then go on as a group to `next`
     SeizeAll = 12,     // one server (or `units`) of each of `resources` at once; a service, or a hold
     ReleaseAll = 13,   // give back everything held of each of `resources`, go to `next`
+    Fork = 14,         // split into a part at each of `targets`; when all have joined, go to `next`
+    Join = 15,         // a part of fork step `fork` ends here
 };
 
 // A weekly (or any periodic) pattern: occurrence k is at
@@ -61,6 +63,7 @@ struct StepSpec {
     int units = -1;
     std::vector<int> unit_counts;
     bool as_available = false;  // seize_all: join every queue, hold each as granted (else all at once)
+    int fork = -1;              // join: the fork step whose parts end here
     // batch: a group goes once batch_size wait, or batch_timeout after its first (-1: never)
     int batch_size = 0;
     double batch_timeout = -1.0;

@@ -8,7 +8,7 @@ namespace carepath::engine {
 void Simulation::cost_step(std::uint32_t slot, const StepSpec& st) {
     Patient& p = ws_.pool[slot];
     if (!p.has_costs) {
-        p.costs = Stream(families_[p.source].costs, p.ordinal);
+        p.costs = Stream(families_[p.source].costs, stream_member(p));
         p.has_costs = true;
     }
     const double amount = m_.distributions[static_cast<std::size_t>(st.duration)].sample(p.costs);

@@ -101,6 +101,12 @@ void Simulation::advance(std::uint32_t slot) {
             case StepKind::ReleaseAll:
                 if (release_all(slot, st)) continue;
                 return;
+            case StepKind::Fork:
+                fork(slot, st);
+                return;
+            case StepKind::Join:
+                join(slot, st);
+                return;
             case StepKind::Set:
                 set_values(slot, st);
                 p.step = st.next;

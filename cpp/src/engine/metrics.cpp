@@ -148,6 +148,8 @@ void Simulation::emit_patients(Sink& out, const PatientStats& s, const std::stri
             out([&] { return "wait." + n + ".frac_waited" + cls; }, ratio(t.positive(), t.n()));
             count("served.", s.completed[i]);
             if (st.max_queue >= 0) count("balked.", s.balked[i]);
+        } else if (st.kind == StepKind::Fork) {
+            tally("fork_wait." + n, s.waits[static_cast<std::size_t>(m_.wait_index[i])], {});
         } else if (st.kind == StepKind::Batch) {
             tally("batch_wait." + n, s.batch_waits[static_cast<std::size_t>(m_.batch_index[i])], {});
         } else if (st.kind == StepKind::Delay) {

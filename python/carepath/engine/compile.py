@@ -459,6 +459,12 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
             s.resource = resource_index[st.releases[0]]
             if not isinstance(st.release, str):
                 s.resources = [resource_index[r] for r in st.releases]
+        elif st.fork is not None:
+            s.kind = _core.StepKind.FORK
+            s.targets = [step_index[t] for t in st.fork]
+        elif st.join is not None:
+            s.kind = _core.StepKind.JOIN
+            s.fork = step_index[st.join]
         elif st.set is not None:
             s.kind = _core.StepKind.SET
             globals_ = list(sc.globals)

@@ -97,6 +97,7 @@ def check_references(sc: Scenario) -> None:
     for name, step in sc.pathway.items():
         _check_step(sc, name, step, steps, resources, attributes, names, service)
     _check_holds(sc)
+    _check_forks(sc)
     _check_results(sc)
     _check_zero_time_loops(sc)
 
@@ -244,6 +245,44 @@ def _check_holds(sc: Scenario) -> None:
                 )
 
 
+def _check_forks(sc: Scenario) -> None:
+    """Each part of a fork ends at a join naming that fork: it cannot reach an
+    exit, or another fork's join; a join names a fork."""
+    for name, step in sc.pathway.items():
+        if step.join is not None and (
+            step.join not in sc.pathway or sc.pathway[step.join].fork is None
+        ):
+            forks = [n for n, s in sc.pathway.items() if s.fork is not None]
+            raise ScenarioError(f"pathway.{name}.join", _unknown("fork step", step.join, forks))
+    for name, step in sc.pathway.items():
+        for j, first in enumerate(step.fork or []):
+            seen, todo = set(), [first]
+            while todo:
+                current = todo.pop()
+                if current in seen or current not in sc.pathway:
+                    continue
+                seen.add(current)
+                here = sc.pathway[current]
+                if here.fork is not None and current != name:  # a fork within the part:
+                    todo.append(str(here.then))  # its own parts are checked as its own
+                    continue
+                if here.join is not None:
+                    if here.join != name:
+                        raise ScenarioError(
+                            f"pathway.{name}.fork[{j}]",
+                            f"the part from '{first}' can reach '{current}', the join of "
+                            f"another fork ('{here.join}'); a part ends at a join: {name}",
+                        )
+                    continue
+                if here.exit is not None:
+                    raise ScenarioError(
+                        f"pathway.{name}.fork[{j}]",
+                        f"the part from '{first}' can reach exit step '{current}'; a part "
+                        f"ends at a step with join: {name}",
+                    )
+                todo += successors(here)
+
+
 def _check_results(sc: Scenario) -> None:
     for j, attr in enumerate(sc.results.by):
         if attr not in sc.attribute_names:
@@ -321,6 +360,7 @@ def _instant_successors(step: Step) -> list[str]:
     """The steps a patient can reach from ``step`` without simulated time passing."""
     out = [arm.target for arm in step.branch or []]
     out += [t for t in (step.goto, step.on_balk, step.on_full) if t is not None]
+    out += list(step.fork or [])
     if step.action in ("set", "release", "release_all", "cost", "utility", "batch") or step.holds:
         out.append(str(step.then))
     duration = step.service if step.service is not None else step.delay

@@ -28,6 +28,8 @@ ACTIONS = (
     "set",
     "release",
     "release_all",
+    "fork",
+    "join",
     "goto",
     "cost",
     "utility",
@@ -128,6 +130,8 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
     "exit": (),
     "release": ("then",),
     "release_all": ("then",),
+    "fork": ("then",),
+    "join": (),
     "set": ("then",),
     "goto": (),
     "cost": ("category", "then"),
@@ -142,6 +146,7 @@ _NEEDS_THEN = (
     "batch",
     "release",
     "release_all",
+    "fork",
     "set",
     "book",
     "cost",
@@ -164,8 +169,9 @@ class Step(BaseModel):
     several resources at once, ``delay``, ``wait_until`` the next of some
     times of day, ``branch``, ``book`` an appointment slot, ``set``
     attributes, ``release`` a held resource (or whichever of a list is
-    held), ``release_all`` of several, ``goto`` another step, ``exit`` with
-    an outcome.  ``units`` asks for several servers of a resource at once.
+    held), ``release_all`` of several, ``fork`` into parallel parts that
+    each end at a ``join``, ``goto`` another step, ``exit`` with an
+    outcome.  ``units`` asks for several servers of a resource at once.
     See docs/scenario-format.md for each option.
     """
 
@@ -202,6 +208,10 @@ class Step(BaseModel):
     branch: Annotated[list[BranchArm], Field(min_length=1)] | None = None
     release: str | Annotated[list[str], Field(min_length=2)] | None = None
     release_all: Annotated[list[str], Field(min_length=1)] | None = None
+    # parallel tasks: a part of the patient goes down each listed step; each
+    # part ends at a step `join: <this fork>`, and then the patient goes on
+    fork: Annotated[list[str], Field(min_length=2, max_length=64)] | None = None
+    join: str | None = None
     set: Annotated[dict[str, str], Field(min_length=1)] | None = None
     goto: str | None = None
     book: str | None = None
@@ -286,6 +296,8 @@ class Step(BaseModel):
             for name in self.units:
                 if name not in self.seize_all:
                     raise ValueError(f"units.{name}: not one of seize_all's resources")
+        if self.fork is not None and len(set(self.fork)) != len(self.fork):
+            raise ValueError("a fork names each part's first step once")
         if isinstance(self.release, list) and len(set(self.release)) != len(self.release):
             raise ValueError("a release list names each resource once")
         if action == "book" and self.on_full is None:
@@ -308,6 +320,8 @@ class Step(BaseModel):
         for j, arm in enumerate(self.branch or []):
             key = "otherwise" if arm.otherwise is not None else "to"
             out[f"branch[{j}].{key}"] = arm.target
+        for j, part in enumerate(self.fork or []):
+            out[f"fork[{j}]"] = part
         return {k: v for k, v in out.items() if v is not None}
 
 

@@ -79,6 +79,7 @@ void Simulation::set_values(std::uint32_t slot, const StepSpec& st) {
 
 void Simulation::exit(std::uint32_t slot, const StepSpec& st) {
     Patient& p = ws_.pool[slot];
+    if (__builtin_expect(p.fork_parent >= 0, 0)) part_exits(p, st);
     const double time_in_system = now_ - p.arrival_time;
     record(p, [&](PatientStats& s) {
         s.system_time.add(time_in_system);

@@ -290,7 +290,7 @@ void Simulation::renege(std::uint32_t slot) {
 
 double Simulation::patience(Patient& p, int dist) {
     if (!p.has_patience) {
-        p.patience = Stream(families_[p.source].patience, p.ordinal);
+        p.patience = Stream(families_[p.source].patience, stream_member(p));
         p.has_patience = true;
     }
     const double d = m_.distributions[static_cast<std::size_t>(dist)].sample(p.patience);
