@@ -315,8 +315,8 @@ inline std::uint32_t Simulation::new_patient(std::uint32_t source) {
     }
     p.last_step_time = now_;
     p.steps_without_time = 0;
-    p.counted = src.observed;
-    p.observed = p.service_counted = src.observed && in_window(now_);
+    p.counted = true;
+    p.observed = p.service_counted = in_window(now_);
     const SourceFamilies& fam = families_[source];
     p.durations = Stream(fam.durations, k);
     p.source = source;
@@ -350,9 +350,12 @@ inline std::uint32_t Simulation::new_patient(std::uint32_t source) {
     p.units = 1;
     p.fork_parent = -1;
     p.parts_left = p.part = p.forks = 0;
+    if (__builtin_expect(!src.observed, 0)) {  // not a patient: counted nowhere
+        p.counted = p.observed = p.service_counted = false;
+        return slot;
+    }
     record(p, [](PatientStats& s) { ++s.arrivals; });
     if (p.observed) ++ws_.observed_arrivals[source];
-    if (__builtin_expect(!src.observed, 0)) return slot;  // not a patient: counted nowhere
     if (m_.count_arrivals >= 0) count_event(m_.count_arrivals);
     log_event(p, LogEvent::Arrive);
     ws_.in_system.add(now_, 1.0);

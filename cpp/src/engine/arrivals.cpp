@@ -10,8 +10,9 @@ namespace carepath::engine {
 
 void Simulation::schedule_arrival(std::uint32_t source, double from) {
     const SourceSpec& src = spec_.sources[source];
-    // arrival events so far: patients, unless an event brings a batch
-    const std::uint64_t k = src.batch < 0 ? ws_.arrived[source] : ws_.events[source];
+    // arrival events so far: patients, unless an event brings a batch (read
+    // only where needed: a Poisson source's path stays as short as it was)
+    const auto events = [&] { return src.batch < 0 ? std::uint64_t{ws_.arrived[source]} : ws_.events[source]; };
     double t = from;
     switch (src.kind) {
         case SourceKind::Poisson:
@@ -21,20 +22,22 @@ void Simulation::schedule_arrival(std::uint32_t source, double from) {
             t = profile_arrival(source);
             break;
         case SourceKind::Schedule:
-            t = occurrence(src.schedule, k);
+            t = occurrence(src.schedule, events());
             break;
         case SourceKind::Cohort:
-            if (static_cast<std::int64_t>(k) >= src.count) return;
+            if (static_cast<std::int64_t>(events()) >= src.count) return;
             t = 0.0;
             break;
         case SourceKind::Renewal:
             t = renewal_arrival(source, from);
             if (t < 0.0) return;  // max_arrivals reached
             break;
-        case SourceKind::Replay:
+        case SourceKind::Replay: {
+            const std::uint64_t k = events();
             if (k >= src.times.size()) return;
             t = src.times[k];
             break;
+        }
         case SourceKind::Counts:
             t = counted_arrival(source);
             if (t < 0.0) return;  // the last period is done

@@ -79,7 +79,6 @@ void Simulation::set_values(std::uint32_t slot, const StepSpec& st) {
 
 void Simulation::exit(std::uint32_t slot, const StepSpec& st) {
     Patient& p = ws_.pool[slot];
-    if (__builtin_expect(p.fork_parent >= 0, 0)) part_exits(p, st);
     const double time_in_system = now_ - p.arrival_time;
     record(p, [&](PatientStats& s) {
         s.system_time.add(time_in_system);
@@ -87,7 +86,11 @@ void Simulation::exit(std::uint32_t slot, const StepSpec& st) {
     });
     count_at(p, m_.count_exit, static_cast<std::size_t>(st.outcome));
     log_event(p, LogEvent::Exit);
-    if (p.counted) ws_.in_system.add(now_, -1.0);
+    if (__builtin_expect(p.counted, 1)) {
+        ws_.in_system.add(now_, -1.0);
+    } else if (p.fork_parent >= 0) {  // a part, or an entity that is not a patient
+        part_exits(p, st);
+    }
     if (spec_.economics) accrue_qalys(p, now_);
     if (m_.n_held > 0) {  // whatever it still holds is given back
         for (std::size_t r = 0; r < spec_.resources.size(); ++r) {
