@@ -67,6 +67,11 @@ void register_spec(py::module_& m) {
         .value("RESUME", Preempt::Resume)
         .value("RESTART", Preempt::Restart);
 
+    py::enum_<OnFailure>(m, "OnFailure")
+        .value("RESUME", OnFailure::Resume)
+        .value("RESTART", OnFailure::Restart)
+        .value("FINISH", OnFailure::Finish);
+
     py::enum_<SourceKind>(m, "SourceKind")
         .value("POISSON", SourceKind::Poisson)
         .value("PROFILE", SourceKind::Profile)
@@ -175,7 +180,11 @@ void register_spec(py::module_& m) {
         .def_readwrite("interrupt_at_shift_end", &ResourceSpec::interrupt_at_shift_end)
         .def_readwrite("preempt", &ResourceSpec::preempt)
         .def_readwrite("cost_per_hour", &ResourceSpec::cost_per_hour)
-        .def_readwrite("cost_category", &ResourceSpec::cost_category);
+        .def_readwrite("cost_category", &ResourceSpec::cost_category)
+        .def_readwrite("time_to_failure", &ResourceSpec::time_to_failure)
+        .def_readwrite("repair", &ResourceSpec::repair)
+        .def_readwrite("busy_clock", &ResourceSpec::busy_clock)
+        .def_readwrite("on_failure", &ResourceSpec::on_failure);
 
     py::class_<SlotTypeSpec>(m, "SlotTypeSpec")
         .def(py::init<>())

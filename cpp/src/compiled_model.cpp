@@ -89,6 +89,8 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     resource_fifo.assign(spec.resources.size(), 1);
     resource_tracks.assign(spec.resources.size(), 0);
     held_index.assign(spec.resources.size(), -1);
+    breakdowns.assign(spec.resources.size(), 0);
+    max_capacity.assign(spec.resources.size(), 0);
     for (std::size_t r = 0; r < spec.resources.size(); ++r) {
         const ResourceSpec& rs = spec.resources[r];
         const std::string where = "resources." + rs.name;
@@ -100,6 +102,18 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
             if (c < 0) invalid(where + ".shifts", "capacity must be >= 0");
         if (rs.shift_changes.offsets.empty() && rs.capacity < 1) invalid(where + ".capacity", "must be >= 1");
         resource_tracks[r] = rs.preempt != Preempt::None || rs.interrupt_at_shift_end;
+        int most = rs.capacity;
+        for (int c : rs.shift_capacity) most = std::max(most, c);
+        max_capacity[r] = most;
+        if (rs.time_to_failure != -1) {
+            check_index(rs.time_to_failure, distributions.size(), where + ".breakdowns.time_to_failure", "distribution");
+            check_index(rs.repair, distributions.size(), where + ".breakdowns.repair", "distribution");
+            if (resource_tracks[r])
+                invalid(where + ".breakdowns", "a resource with breakdowns is neither preemptive nor interrupted at shift ends");
+            if (most > 65535) invalid(where + ".breakdowns", "at most 65,535 servers break down");
+            breakdowns[r] = 1;
+            any_breakdowns = true;
+        }
     }
     for (std::size_t b = 0; b < spec.books.size(); ++b) {
         const BookSpec& bk = spec.books[b];
@@ -213,8 +227,8 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
     // server from one patient.
     const auto gate = [&](std::size_t r, const std::string& where) {
         const ResourceSpec& rs = spec.resources[r];
-        if (rs.preempt != Preempt::None || rs.interrupt_at_shift_end)
-            invalid(where, "'" + rs.name + "' is preemptive or interrupted at shift ends: it cannot be taken in units or with other resources");
+        if (rs.preempt != Preempt::None || rs.interrupt_at_shift_end || rs.time_to_failure != -1)
+            invalid(where, "'" + rs.name + "' is preemptive, interrupted at shift ends or breaks down: it cannot be taken in units or with other resources");
         resource_gated[r] = 1;
     };
     branch_cdf.resize(n_steps);
@@ -442,7 +456,8 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                     invalid("pathway." + st.name, "releases '" + spec.resources[static_cast<std::size_t>(ra)].name + "', which no step holds");
         if (st.kind == StepKind::Seize && st.resources.empty())
             plain_seize[i] = !spec.observe_start && resource_fifo[static_cast<std::size_t>(st.resource)] &&
-                             !resource_gated[static_cast<std::size_t>(st.resource)] && st.duration >= 0 &&
+                             !resource_gated[static_cast<std::size_t>(st.resource)] &&
+                             !breakdowns[static_cast<std::size_t>(st.resource)] && st.duration >= 0 &&
                              st.patience == -1 && st.max_queue == -1 && st.scale == -1 && !st.hourly;
     }
     if (spec.system_time_over.size() != spec.system_time_over_labels.size())

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AttributeSpec', 'Batch', 'BookSpec', 'ClassSpec', 'Cycle', 'DistKind', 'DistSpec', 'ExprSpec', 'ModelSpec', 'Preempt', 'Purpose', 'ResourceSpec', 'Runner', 'Slot', 'SlotKind', 'SlotTypeSpec', 'SourceKind', 'SourceSpec', 'StepKind', 'StepSpec', 'TableSpec', 'evaluate', 'sample', 'splitmix64', 'stream_uniforms']
+__all__: list[str] = ['AttributeSpec', 'Batch', 'BookSpec', 'ClassSpec', 'Cycle', 'DistKind', 'DistSpec', 'ExprSpec', 'ModelSpec', 'OnFailure', 'Preempt', 'Purpose', 'ResourceSpec', 'Runner', 'Slot', 'SlotKind', 'SlotTypeSpec', 'SourceKind', 'SourceSpec', 'StepKind', 'StepSpec', 'TableSpec', 'evaluate', 'sample', 'splitmix64', 'stream_uniforms']
 class Purpose:
     """
     Members:
@@ -323,6 +323,54 @@ class Preempt:
         ...
     @typing.overload
     def __ne__(self, other: Preempt) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class OnFailure:
+    """
+    Members:
+    
+      RESUME
+    
+      RESTART
+    
+      FINISH
+    """
+    FINISH: typing.ClassVar[OnFailure]
+    RESTART: typing.ClassVar[OnFailure]
+    RESUME: typing.ClassVar[OnFailure]
+    __members__: typing.ClassVar[dict[str, OnFailure]]
+    @typing.overload
+    def __eq__(self, other: OnFailure) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: OnFailure) -> bool:
         ...
     @typing.overload
     def __ne__(self, other: typing.Any) -> bool:
@@ -771,8 +819,10 @@ class TableSpec:
     def columns(self, arg1: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64]]) -> None:
         ...
 class ResourceSpec:
+    busy_clock: bool
     interrupt_at_shift_end: bool
     name: str
+    on_failure: OnFailure
     preempt: Preempt
     shift_changes: Cycle
     def __init__(self) -> None:
@@ -796,10 +846,22 @@ class ResourceSpec:
     def cost_per_hour(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def repair(self) -> int:
+        ...
+    @repair.setter
+    def repair(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
     def shift_capacity(self) -> list[int]:
         ...
     @shift_capacity.setter
     def shift_capacity(self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def time_to_failure(self) -> int:
+        ...
+    @time_to_failure.setter
+    def time_to_failure(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
 class SlotTypeSpec:
     name: str

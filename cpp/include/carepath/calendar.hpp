@@ -15,9 +15,12 @@ enum class EventType : std::uint32_t {
     Wake = 3,            // target: patient, which goes on with its pathway
     Renege = 4,          // target: patient, whose patience ran out
     Appointment = 5,     // target: patient, whose booked slot starts
-    CapacityChange = 6,  // target: resource
-    BatchTimeout = 7,    // target: batch step, whose forming group goes with fewer
-    JointEnd = 8,        // target: patient, whose service on several resources (seize_all) ends
+    JointEnd = 6,        // target: patient, whose service on several resources (seize_all) ends
+    // from here on, events of the service rather than of a patient
+    CapacityChange = 7,  // target: resource
+    BatchTimeout = 8,    // target: batch step, whose forming group goes with fewer
+    Failure = 9,         // target: resource << 16 | server, which breaks down
+    Repair = 10,         // target: resource << 16 | server, which is repaired
 };
 
 // A patient's events carry its token at scheduling time; an event whose

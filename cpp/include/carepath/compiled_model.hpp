@@ -34,6 +34,9 @@ public:
     std::vector<std::uint8_t> plain_seize;
     std::vector<int> held_index;        // per resource: its slot in a patient's holdings, or -1
     std::vector<std::uint8_t> resource_gated;   // per resource: see Resource::gated
+    std::vector<std::uint8_t> breakdowns;       // per resource: its servers fail and are repaired
+    bool any_breakdowns = false;
+    std::vector<int> max_capacity;              // per resource: the most servers it ever has
     std::vector<std::vector<int>> joint_steps;  // per resource: the seize_all (together) steps naming it
     std::size_t n_held = 0;
     std::vector<int> wait_index;         // per step: its wait tally (seize steps), or -1

@@ -87,6 +87,20 @@ struct Workspace {
     // Per seize_all (together) step: the patients waiting for all of its
     // resources at once, in queue order (entries go stale as in a queue).
     std::vector<std::vector<QueueEntry>> joint;
+    // Per resource with breakdowns, its servers (see engine/breakdowns.cpp).
+    struct Server {
+        std::int32_t patient = -1;  // in service (or holding it), or -1
+        bool down = false;          // failed, waiting for its repair to end
+        bool failing = false;       // failed while serving: down when its patient is done (finish)
+        double life = 0.0;          // busy clock: serving time left before it fails
+        double since = 0.0;         // busy clock: when its current stretch of serving began
+        std::uint32_t generation = 0;  // its pending failure event is stale when this moves on
+        Stream draws;
+    };
+    std::vector<std::vector<Server>> servers;  // per resource (empty without breakdowns)
+    std::vector<TimeWeighted> down;            // per resource: servers down
+    std::vector<std::uint64_t> failures;       // per resource, in the window
+    std::vector<int> scheduled;                // per resource: servers on shift now
     std::vector<double> globals;             // the service's variables now
     std::vector<TimeWeighted> global_levels;  // ...and their time averages
     std::uint64_t joint_seq = 0;

@@ -20,6 +20,7 @@ enum class Purpose : std::uint32_t {
     Routing = 4,     // a patient's branch choices and attendance
     Patience = 5,    // a patient's patience and time-to-event draws
     Costs = 6,       // a patient's cost draws
+    Breakdowns = 7,  // a server's times to failure and repairs (index: resource; member: server)
 };
 
 // Stafford's "Mix13" finaliser, SplitMix64's output function.  A bijection.

@@ -41,6 +41,7 @@ public:
 private:
     // loop.cpp
     void advance(std::uint32_t slot);
+    [[gnu::noinline]] void service_event(const Event& ev);
     double state(StateKind kind, int index) const override;
     [[gnu::noinline]] double until_next(const Cycle& c) const;
     double finite_value(double value, const StepSpec& st, const char* field) const;
@@ -109,6 +110,17 @@ private:
 
     // shifts.cpp
     void change_capacity(std::uint32_t index);
+
+    // breakdowns.cpp: servers that fail and are repaired.
+    void reset_breakdowns();
+    double draw_positive(int dist, Stream& s);
+    void recount(std::size_t r);
+    [[gnu::noinline]] void take_server_of(std::size_t r, std::uint32_t slot);
+    [[gnu::noinline]] void leave_server_of(std::size_t r, std::uint32_t slot);
+    void go_down(std::size_t r, std::size_t k);
+    void fail(std::uint32_t target, std::uint32_t generation);
+    void repair(std::uint32_t target);
+    void hand_servers(std::uint32_t from, std::uint32_t to);
 
     // steps/book.cpp
     [[gnu::noinline]] bool book(std::uint32_t slot, const StepSpec& st);

@@ -152,8 +152,18 @@ struct SourceSpec {
     bool observed = true;  // false: its entities count in no patient metric (system-wide actions)
 };
 
+// Breakdowns of each server of a resource: it fails after `time_to_failure`
+// (of serving, with `busy_clock`, else of time since its last repair) and
+// is repaired in `repair`; a patient in service then resumes, restarts or
+// (finish) completes before the server goes down.
+enum class OnFailure : int { Resume = 0, Restart = 1, Finish = 2 };
+
 struct ResourceSpec {
     std::string name;
+    int time_to_failure = -1;  // distribution index; -1: no breakdowns
+    int repair = -1;           // distribution index
+    bool busy_clock = false;
+    OnFailure on_failure = OnFailure::Resume;
     int capacity = 1;             // at t = 0
     Cycle shift_changes;          // when the scheduled capacity changes...
     std::vector<int> shift_capacity;  // ...and to what

@@ -20,10 +20,8 @@ bool Simulation::run(double* row, const std::atomic<bool>& stop, double* series,
         const EventType type = ev.type();
         if (type == EventType::Arrival) {
             arrive(ev.target);
-        } else if (type == EventType::CapacityChange) {
-            change_capacity(ev.target);
-        } else if (type == EventType::BatchTimeout) {
-            batch_timeout(ev.target, ev.token());
+        } else if (type >= EventType::CapacityChange) {
+            service_event(ev);
         } else {
             Patient& p = ws_.pool[ev.target];
             // Overtaken by another of its events: skip.  Otherwise the
@@ -66,6 +64,27 @@ bool Simulation::run(double* row, const std::atomic<bool>& stop, double* series,
     write_row(row);
     if (series != nullptr) write_series(series);
     return true;
+}
+
+// An event of the service itself: a shift change, a batch's timeout, a
+// server's failure or repair.
+void Simulation::service_event(const Event& ev) {
+    switch (ev.type()) {
+        case EventType::CapacityChange:
+            change_capacity(ev.target);
+            break;
+        case EventType::BatchTimeout:
+            batch_timeout(ev.target, ev.token());
+            break;
+        case EventType::Failure:
+            fail(ev.target, ev.token());
+            break;
+        case EventType::Repair:
+            repair(ev.target);
+            break;
+        default:
+            break;
+    }
 }
 
 // Runs the patient through zero-time steps until it waits for something.
@@ -142,7 +161,8 @@ void Simulation::reset() {
     for (std::size_t r = 0; r < spec_.resources.size(); ++r) {
         const ResourceSpec& rs = spec_.resources[r];
         const bool scheduled = !rs.shift_changes.offsets.empty();
-        ws_.resources[r].reset(rs.capacity, m_.resource_fifo[r], m_.resource_tracks[r], scheduled, w, h);
+        // with breakdowns the capacity varies too: utilisation is over the servers up
+        ws_.resources[r].reset(rs.capacity, m_.resource_fifo[r], m_.resource_tracks[r], scheduled || m_.breakdowns[r], w, h);
         ws_.resources[r].set_gated(m_.resource_gated[r] != 0);
         if (scheduled) {
             const std::uint64_t k = first_after(rs.shift_changes, 0.0);
@@ -189,6 +209,7 @@ void Simulation::reset() {
     ws_.joint.resize(spec_.steps.size());
     for (auto& waiting : ws_.joint) waiting.clear();
     ws_.joint_seq = 0;
+    reset_breakdowns();
     ws_.globals = spec_.global_values;
     ws_.global_levels.resize(spec_.globals.size());
     for (std::size_t g = 0; g < spec_.globals.size(); ++g) {

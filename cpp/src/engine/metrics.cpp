@@ -60,6 +60,10 @@ void Simulation::emit(Sink& out) {
             const std::string& n = spec_.resources[r].name;
             out([&] { return "utilisation." + n; }, ws_.resources[r].utilisation(h));
             out([&] { return "queue_length." + n + ".mean"; }, ws_.resources[r].mean_queue_length(h));
+            if (!m_.breakdowns[r]) continue;
+            const double servers = static_cast<double>(m_.max_capacity[r]);
+            out([&] { return "downtime." + n; }, ws_.down[r].mean(h) / servers);
+            out([&] { return "failures." + n; }, static_cast<double>(ws_.failures[r]));
         }
         for (std::size_t g = 0; g < spec_.globals.size(); ++g) {
             const std::string& n = spec_.globals[g];

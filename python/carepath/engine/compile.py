@@ -33,6 +33,12 @@ _PREEMPT = {
     "restart": _core.Preempt.RESTART,
 }
 
+_ON_FAILURE = {
+    "resume": _core.OnFailure.RESUME,
+    "restart": _core.OnFailure.RESTART,
+    "finish": _core.OnFailure.FINISH,
+}
+
 _KINDS = {
     "exponential": _core.DistKind.EXPONENTIAL,
     "fixed": _core.DistKind.FIXED,
@@ -339,6 +345,12 @@ def compile_scenario(sc: Scenario, slots: SlotMap | None = None) -> _core.ModelS
             record(f"resources.{name}.capacity", _core.SlotKind.CAPACITY, r_index)
         rs.interrupt_at_shift_end = r.at_shift_end == "interrupt"
         rs.preempt = _PREEMPT[r.preempt]
+        if r.breakdowns is not None:
+            where = f"resources.{name}.breakdowns"
+            rs.time_to_failure = add_dist(r.breakdowns.time_to_failure, f"{where}.time_to_failure")
+            rs.repair = add_dist(r.breakdowns.repair, f"{where}.repair")
+            rs.busy_clock = r.breakdowns.clock == "busy"
+            rs.on_failure = _ON_FAILURE[r.breakdowns.on_failure]
         if r.cost_per_hour:
             rs.cost_per_hour, rs.cost_category = r.cost_per_hour, categories.index(name)
             record(f"resources.{name}.cost_per_hour", _core.SlotKind.COST_PER_HOUR, r_index)

@@ -127,11 +127,13 @@ def _check_step(
         key = "seize_all" if step.seize_all is not None else "units"
         for value in step.seizes:
             r = sc.resources.get(value)
-            if r is not None and (r.preempt != "none" or r.at_shift_end == "interrupt"):
+            if r is not None and (
+                r.preempt != "none" or r.at_shift_end == "interrupt" or r.breakdowns is not None
+            ):
                 raise ScenarioError(
                     f"{where}.{key}",
-                    f"'{value}' is preemptive or interrupted at shift ends: it cannot be taken "
-                    "in units or with other resources",
+                    f"'{value}' is preemptive, interrupted at shift ends or breaks down: it "
+                    "cannot be taken in units or with other resources",
                 )
     if isinstance(step.units, str):
         compile_expression(step.units, names, f"{where}.units", service=service)

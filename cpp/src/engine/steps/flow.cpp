@@ -99,7 +99,10 @@ void Simulation::exit(std::uint32_t slot, const StepSpec& st) {
             std::uint32_t& held = ws_.pool.held(slot)[h];
             if (held == 0) continue;
             if (spec_.economics) charge_hold(p, r, static_cast<double>(held));
-            for (; held > 0; --held) ws_.resources[r].end_service(now_);
+            for (; held > 0; --held) {
+                ws_.resources[r].end_service(now_);
+                if (m_.breakdowns[r]) leave_server_of(r, slot);
+            }
             serve_queue(ws_.resources[r]);
         }
     }

@@ -78,6 +78,7 @@ void Simulation::join(std::uint32_t slot, const StepSpec& st) {
             to[m_.n_held + h] = from[m_.n_held + h];
         }
     }
+    if (m_.any_breakdowns) hand_servers(slot, parent);
     if (part.occupying >= 0) ws_.occupancy[static_cast<std::size_t>(part.occupying)].add(now_, -1.0);
     ws_.pool.release(slot);
     Patient& p = ws_.pool[parent];

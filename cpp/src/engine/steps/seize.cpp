@@ -155,6 +155,7 @@ void Simulation::begin(std::uint32_t slot, Resource& r) {
     Patient& p = ws_.pool[slot];
     const StepSpec& st = step(p.step);
     r.start_services(now_, static_cast<int>(p.units));
+    if (m_.breakdowns[static_cast<std::size_t>(p.at)]) take_server_of(static_cast<std::size_t>(p.at), slot);
     const bool resumed = p.remaining >= 0.0;
     if (!resumed) {
         const double wait = now_ - p.queue_since;
@@ -212,6 +213,7 @@ void Simulation::end_service(std::uint32_t slot) {
     r.end_services(now_, static_cast<int>(p.units));
     p.units = 1;
     if (r.tracks_service()) r.remove_in_service(slot);
+    if (m_.breakdowns[static_cast<std::size_t>(p.at)]) leave_server_of(static_cast<std::size_t>(p.at), slot);
     record_service(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
     count_at(p, m_.count_served, static_cast<std::size_t>(p.step));
     log_event(p, LogEvent::Complete, p.at);
@@ -248,6 +250,7 @@ bool Simulation::release(std::uint32_t slot, const StepSpec& st) {
     if (spec_.economics) charge_hold(p, r_index, static_cast<double>(units));
     Resource& r = ws_.resources[r_index];
     r.end_services(now_, static_cast<int>(units));
+    if (m_.breakdowns[r_index]) leave_server_of(r_index, slot);
     record(p, [&](PatientStats& s) { ++s.completed[static_cast<std::size_t>(p.step)]; });
     count_at(p, m_.count_served, static_cast<std::size_t>(p.step));
     p.step = st.next;
