@@ -272,7 +272,7 @@ CASES = [
         "set unknown attribute",
         edit("pathway.out", {"set": {"visits": "visits + 1"}, "then": "see"}),
         "pathway.out.set.visits",
-        ["unknown attribute 'visits'"],
+        ["unknown attribute or global 'visits'"],
     ),
     (
         "goto unknown",

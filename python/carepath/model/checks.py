@@ -234,9 +234,12 @@ def _check_holds(sc: Scenario) -> None:
                 if current in seen or current not in sc.pathway:
                     continue
                 seen.add(current)
-                if set(sc.pathway[current].releases) & set(options):
+                here = sc.pathway[current]
+                if set(here.releases) & set(options):
                     break
-                todo += successors(sc.pathway[current])
+                todo += successors(here)
+                if here.join is not None and here.join in sc.pathway:  # held on past the join
+                    todo += [str(sc.pathway[here.join].then)]
             else:
                 shown = options[0] if len(options) == 1 else "one of " + ", ".join(options)
                 raise ScenarioError(
