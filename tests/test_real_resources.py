@@ -523,3 +523,16 @@ def test_bad_units_breakdowns_and_globals_are_refused_naming_the_field():
         ScenarioError, match=r"pathway\.see\.set\.m: unknown attribute or global 'm'"
     ):
         cp.load(data)
+
+
+def test_the_cubicle_example_both_ways():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "examples" / "cubicles" / "cubicles.yaml"
+    res = cp.run(path, replications=5)
+    together = values(res, "queue_length.nurse.mean", "baseline")
+    available = values(res, "queue_length.nurse.mean", "as_available")
+    assert (available > together).all()  # patients holding a cubicle queue for a nurse
+    assert values(res, "utilisation.nurse", "baseline") == pytest.approx(
+        values(res, "utilisation.nurse", "as_available"), rel=1e-6
+    )

@@ -50,6 +50,9 @@ def main() -> None:
     )
     save(referrals.plot.over_time("served.assess"), "referrals-assessed-per-week")
 
+    cubicles = cp.run(HERE.parent / "examples" / "cubicles" / "cubicles.yaml")
+    save(cubicles.plot.waits("call"), "cubicles-call-waits")
+
     psa = cp.psa("social-prescribing-yad", iterations=200, replications=5, seed=1)
     save(psa.plot.plane(wtp=20000), "social-prescribing-ce-plane")
     save(psa.plot.ceac(), "social-prescribing-ceac")
