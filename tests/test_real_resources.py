@@ -533,6 +533,7 @@ def test_the_cubicle_example_both_ways():
     together = values(res, "queue_length.nurse.mean", "baseline")
     available = values(res, "queue_length.nurse.mean", "as_available")
     assert (available > together).all()  # patients holding a cubicle queue for a nurse
+    # the same work either way (common random numbers; it differs only at the edges of the window)
     assert values(res, "utilisation.nurse", "baseline") == pytest.approx(
-        values(res, "utilisation.nurse", "as_available"), rel=1e-6
+        values(res, "utilisation.nurse", "as_available"), rel=1e-3
     )
