@@ -537,3 +537,21 @@ def test_the_cubicle_example_both_ways():
     assert values(res, "utilisation.nurse", "baseline") == pytest.approx(
         values(res, "utilisation.nurse", "as_available"), rel=1e-3
     )
+
+
+def test_more_units_than_a_resource_has_is_refused():
+    data = one_step(
+        {"seize": "staff", "units": "2 + big", "service": EXP1}, {"staff": {"capacity": 2}}, 1.0
+    )
+    data["attributes"] = {"big": 1}
+    with pytest.raises(
+        SimulationError, match=r"pathway\.see\.units: needs 3 servers of 'staff' .* at most 2"
+    ):
+        cp.run(data, replications=1)
+    data = one_step(
+        {"seize_all": ["staff", "room"], "units": {"staff": 3}, "service": EXP1},
+        {"staff": {"capacity": 2}, "room": {"capacity": 1}},
+        1.0,
+    )
+    with pytest.raises(ScenarioError, match=r"pathway\.see\.units: needs 3 servers of 'staff'"):
+        cp.run(data, replications=1)

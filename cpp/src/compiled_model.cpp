@@ -349,6 +349,10 @@ CompiledModel::CompiledModel(ModelSpec s) : spec(std::move(s)) {
                         if (st.resources[a] == st.resources[b]) invalid(where + ".seize_all", "names a resource twice");
                     const auto ra = static_cast<std::size_t>(st.resources[a]);
                     gate(ra, where);
+                    if (!st.unit_counts.empty() && st.unit_counts[a] > max_capacity[ra])
+                        invalid(where + ".units", "needs " + std::to_string(st.unit_counts[a]) + " servers of '" +
+                                                      spec.resources[ra].name + "', which has at most " +
+                                                      std::to_string(max_capacity[ra]));
                     if (st.priority != -1 || st.longest_wait) resource_fifo[ra] = 0;
                     if (st.duration == -1 && held_index[ra] == -1) held_index[ra] = static_cast<int>(n_held++);
                     if (!st.as_available) joint_steps[ra].push_back(static_cast<int>(i));

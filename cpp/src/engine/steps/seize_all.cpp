@@ -23,6 +23,18 @@ std::uint32_t Simulation::units_of(std::uint32_t slot, const StepSpec& st) {
         std::snprintf(what, sizeof what, "must be a whole number >= 1, got %g at time %.6g", k, now_);
         throw std::runtime_error("pathway." + st.name + ".units: " + what);
     }
+    // more than a resource ever has would wait for ever, and everyone behind it
+    for (int r : st.resources.empty() ? std::vector<int>{st.resource} : st.resources) {
+        const int most = m_.max_capacity[static_cast<std::size_t>(r)];
+        const bool fixed = st.kind == StepKind::SeizeAll && !st.unit_counts.empty() &&
+                           st.unit_counts[position_in(st, ws_.resources[static_cast<std::size_t>(r)])] > 0;
+        if (!fixed && k > most) {
+            char what[160];
+            std::snprintf(what, sizeof what, "needs %g servers of '%s' at time %.6g, which has at most %d", k,
+                          spec_.resources[static_cast<std::size_t>(r)].name.c_str(), now_, most);
+            throw std::runtime_error("pathway." + st.name + ".units: " + what);
+        }
+    }
     return static_cast<std::uint32_t>(k);
 }
 
