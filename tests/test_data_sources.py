@@ -412,3 +412,26 @@ def test_a_sweep_reads_the_file_on_its_workers(tmp_path, referrals):
     table = out.results
     assert set(table["resources.nurse.capacity"]) == {2, 3}
     assert len(table) == 4 and (table["arrivals"] == len(referrals)).all()
+
+
+def test_a_sweep_over_files_reads_them_from_the_scenarios_folder(tmp_path, referrals):
+    import os
+
+    referrals.iloc[:50].to_csv(tmp_path / "fifty.csv", index=False)
+    path = write(tmp_path, "s.yaml", clinic({"from": "referrals.csv", "time": "t"}))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    here = os.getcwd()
+    os.chdir(elsewhere)  # relative paths start from the scenario file, not from here
+    try:
+        out = cp.sweep(
+            path,
+            {"arrivals.0.from": ["referrals.csv", "fifty.csv"]},
+            replications=1,
+            executor="local",
+            workers=2,
+        )
+    finally:
+        os.chdir(here)
+    table = out.results.sort_values("point")
+    assert table["arrivals"].tolist() == [len(referrals), 50]

@@ -38,6 +38,9 @@ class SweepJob:
     seed: int
     variants: list[str]
     threads: int = 1
+    # the scenario file's folder: relative data-file paths in the points
+    # start there on every worker (docs/reference/data-sources.md)
+    root: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ def make_job(
     plan.check(paths, rows, names)
     data = sc.model_dump(mode="json", exclude_none=True)
     threads = 1 if executor != "serial" else (workers or 0)
-    return SweepJob(data, fingerprint(data), list(paths), replications, seed, names, threads)
+    root = None if sc.root is None else str(sc.root)
+    return SweepJob(data, fingerprint(data), list(paths), replications, seed, names, threads, root)
 
 
 def make_chunks(
@@ -104,7 +108,12 @@ def _plan(job: SweepJob) -> CompiledScenario:
 
         if len(_PLANS) >= 8:
             _PLANS.clear()
-        plan = CompiledScenario(Scenario.model_validate(job.scenario))
+        from pathlib import Path
+
+        from ..model.validation import validate_data
+
+        root = None if job.root is None else Path(job.root)
+        plan = CompiledScenario(validate_data(job.scenario, Scenario, root=root))
         _PLANS[job.key] = plan
     return plan
 
