@@ -27,6 +27,7 @@ PUBLIC = [
     "abc",
     "builtin_ids",
     "calibrate",
+    "fit",
     "load",
     "psa",
     "run",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .analysis.economics import PSAResults, psa
+    from .analysis.fitting import fit
     from .analysis.selection import Selection, select_best
     from .engine.run import run
     from .errors import CarepathError, ScenarioError, SimulationError
@@ -45,6 +46,7 @@ _WHERE = {
     "abc": "carepath.sweeps.calibrate",
     "builtin_ids": "carepath.scenarios",
     "calibrate": "carepath.sweeps.calibrate",
+    "fit": "carepath.analysis.fitting",
     "load": "carepath.model.loading",
     "psa": "carepath.analysis.economics",
     "run": "carepath.engine.run",
@@ -66,6 +68,7 @@ __all__ = [
     "abc",
     "builtin_ids",
     "calibrate",
+    "fit",
     "load",
     "psa",
     "run",

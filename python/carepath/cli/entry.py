@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import CarepathError, ScenarioError, SimulationError
 from ..scenarios import builtin_ids
-from . import analysis, check, run, scenarios, sweep
+from . import analysis, check, fit, run, scenarios, sweep
 from .common import scenario_of
 from .exit_codes import (
     EXIT_BUG,
@@ -269,6 +269,7 @@ def _build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--workers", type=int, metavar="N", help="for abc")
 
     analysis.add_parsers(sub, options)
+    fit.add_parser(sub)
 
     scenarios = sub.add_parser(
         "scenarios",
@@ -325,6 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sweep": sweep.sweep_command,
             "calibrate": sweep.calibrate_command,
             "check": check.check_command,
+            "fit": fit.fit_command,
             "select": analysis.select_command,
             "schema": scenarios.schema_command,
             "scenarios": scenarios.scenarios_command,

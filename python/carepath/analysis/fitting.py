@@ -1,0 +1,601 @@
+"""From an event log to a scenario: ``cp.fit`` and ``carepath fit``.
+
+One row per activity instance (case, activity, start, end; optionally when
+the case joined the activity's queue, and who served it).  Fitted:
+arrivals (a rate, or an hour x weekday profile when a chi-square test on
+the counts by hour of the week rejects a constant rate), first-order
+routing from the directly-follows counts, each activity's service time
+(the best of exponential, gamma, lognormal and Weibull by AIC, with a
+Kolmogorov-Smirnov test; empirical where none fits), and each resource's
+capacity (the individuals seen, or the most in service at once).  Each
+activity becomes a seize step named after it, so ``wait.<activity>`` and
+``utilisation.<resource>`` exist.  Validation simulates the fitted model
+over the log's span and compares its KPIs with the log's.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ScenarioError
+from ..model.clock import UNIT_HOURS, WEEKDAYS
+
+if TYPE_CHECKING:
+    from ..model.scenario import Scenario
+
+FAMILIES = ("exponential", "gamma", "lognormal", "weibull")
+# A fitted family is kept if the Kolmogorov-Smirnov test does not reject it
+# at this level; else the activity's durations are used as an empirical.
+KS_LEVEL = 0.01
+# Fewer observations than this: the durations themselves (empirical).
+MIN_FIT = 10
+# The profile test: a constant rate is rejected below this p-value.
+PROFILE_LEVEL = 0.001
+
+
+class LogError(ScenarioError):
+    """The event log cannot be fitted (a missing column, a bad row)."""
+
+
+@dataclass
+class FitResult:
+    """A fitted scenario, what was fitted from what, and its validation.
+
+    Attributes
+    ----------
+    scenario
+        The fitted scenario.
+    fitted
+        One row per fitted quantity: ``item``, ``value``, ``n`` (the
+        observations), ``source`` (how it was fitted) and ``test``.
+    validation
+        Per KPI: ``kpi``, ``log``, ``model``, ``ci_low``, ``ci_high``,
+        ``difference`` (relative), ``within``; None without validation.
+    tolerance
+        The relative tolerance of ``within``.
+    """
+
+    scenario: Scenario
+    fitted: pd.DataFrame
+    validation: pd.DataFrame | None = None
+    tolerance: float = 0.1
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        """Whether every compared KPI is within the tolerance (True without validation)."""
+        return self.validation is None or bool(self.validation["within"].all())
+
+    def to_yaml(self) -> str:
+        """The scenario as YAML, each fitted number's source in a comment."""
+        import yaml
+
+        lines = ["# Fitted by carepath fit from an event log.", "#"]
+        for row in self.fitted.itertuples():
+            lines.append(f"# {row.item}: {row.value} (n = {row.n}; {row.source}; {row.test})")
+        return "\n".join(lines) + "\n" + yaml.safe_dump(self.data, sort_keys=False)
+
+    def write(self, path: str | Path) -> Path:
+        """Write the scenario YAML to ``path`` atomically; returns the path."""
+        from ..io import atomic_path
+
+        out = Path(path)
+        with atomic_path(out) as tmp:
+            tmp.write_text(self.to_yaml(), encoding="utf-8")
+        return out
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _carepath_log(frame: pd.DataFrame) -> pd.DataFrame:
+    """carepath's own event log (``res.event_log``) as activity instances:
+    each start..complete at a step with a resource, joined at its queue."""
+    log = frame
+    if "variant" in log.columns:
+        log = log[log["variant"] == log["variant"].iloc[0]]
+    if "replication" in log.columns:
+        log = log[log["replication"] == log["replication"].min()]
+    key = ["patient", "step"]
+    starts = log[(log["event"] == "start") & log["resource"].notna()]
+    ends = log[log["event"] == "complete"]
+    joined = log[log["event"] == "schedule"]
+    rows = starts.merge(ends[[*key, "time"]], on=key, suffixes=("", "_end"))
+    rows = rows.merge(joined[[*key, "time"]].rename(columns={"time": "joined"}), on=key, how="left")
+    rows = rows[rows["time_end"] >= rows["time"]].drop_duplicates(key)
+    return pd.DataFrame(
+        {
+            "case": rows["patient"].to_numpy(),
+            "activity": rows["step"].astype(str).to_numpy(),
+            "start": rows["time"].to_numpy(),
+            "end": rows["time_end"].to_numpy(),
+            "arrival": rows["joined"].fillna(rows["time"]).to_numpy(),
+            "resource": rows["resource"].astype(str).to_numpy(),
+        }
+    )
+
+
+def read_log(
+    log: str | Path | pd.DataFrame,
+    columns: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The log as activity instances, its columns renamed to ``case``,
+    ``activity``, ``start``, ``end`` (and ``arrival``, ``resource`` when
+    present): a CSV or Parquet file, a DataFrame, or carepath's own event log.
+
+    Raises
+    ------
+    LogError
+        Naming the column, or the row, of the first problem.
+    """
+    if isinstance(log, pd.DataFrame):
+        frame = log
+    else:
+        from ..model.data_files import read_table, resolve
+
+        path = resolve(str(log), None)
+        frame = read_table(path, "log")
+    if {"patient", "step", "event", "time"} <= set(frame.columns):
+        frame = _carepath_log(frame)
+    names = {"case": "case", "activity": "activity", "start": "start", "end": "end"}
+    names.update({k: v for k, v in (columns or {}).items() if v})
+    for key in ("arrival", "resource"):
+        names.setdefault(key, key)
+    out = pd.DataFrame()
+    for key, col in names.items():
+        if col in frame.columns:
+            out[key] = frame[col].to_numpy()
+        elif key in ("case", "activity", "start", "end"):
+            have = ", ".join(map(str, frame.columns))
+            raise LogError("log", f"has no column '{col}' for the {key} (columns: {have})")
+    return out
+
+
+def _times(values: pd.Series, name: str, unit: str) -> tuple[np.ndarray, pd.Timestamp | None]:
+    """A column of times as numbers: numbers as they are (in ``unit``), or
+    timestamps as time units since their earliest."""
+    if pd.api.types.is_numeric_dtype(values):
+        t = values.to_numpy(dtype=float)
+        bad = np.flatnonzero(~np.isfinite(t))
+        if bad.size:
+            raise LogError("log", f"column '{name}', row {bad[0] + 1}: not a number")
+        return t, None
+    stamps = pd.to_datetime(values, errors="coerce")
+    bad = np.flatnonzero(stamps.isna().to_numpy())
+    if bad.size:
+        row = int(bad[0])
+        raise LogError(
+            "log", f"column '{name}', row {row + 1}: cannot read {values.iloc[row]!r} as a time"
+        )
+    zero = stamps.min()
+    return (stamps - zero).dt.total_seconds().to_numpy() / 3600.0 / UNIT_HOURS[unit], zero
+
+
+def _prepare(frame: pd.DataFrame, unit: str) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+    """Numeric times from one origin, checked, sorted by case and start."""
+    out = frame.copy()
+    stamps = [c for c in ("start", "end", "arrival") if c in out.columns]
+    if pd.api.types.is_numeric_dtype(out["start"]):
+        origin = None
+        for c in stamps:
+            out[c], _ = _times(out[c], c, unit)
+    else:
+        joined = pd.concat([out[c] for c in stamps], ignore_index=True)
+        _, origin = _times(joined, "start", unit)
+        for c in stamps:
+            parsed = pd.to_datetime(out[c], errors="coerce")
+            bad = np.flatnonzero(parsed.isna().to_numpy() & out[c].notna().to_numpy())
+            if bad.size:
+                row = int(bad[0])
+                raise LogError(
+                    "log",
+                    f"column '{c}', row {row + 1}: cannot read {out[c].iloc[row]!r} as a time",
+                )
+            out[c] = (parsed - origin).dt.total_seconds().to_numpy() / 3600.0 / UNIT_HOURS[unit]
+    backwards = np.flatnonzero(out["end"].to_numpy() < out["start"].to_numpy())
+    if backwards.size:
+        row = int(backwards[0])
+        end_, start_ = out["end"].iloc[row], out["start"].iloc[row]
+        raise LogError("log", f"row {row + 1}: end ({end_:g}) is before start ({start_:g})")
+    out["case"] = out["case"].astype(str)
+    out["activity"] = out["activity"].astype(str)
+    if out["case"].nunique() < 2:
+        raise LogError("log", "has one case: a model needs at least two to fit arrivals")
+    out = out.sort_values(["case", "start", "end"], kind="stable").reset_index(drop=True)
+    previous_end = out.groupby("case")["end"].shift(1)
+    first = out.groupby("case")["start"].transform("min")
+    queue = previous_end.fillna(first)
+    if "arrival" in out.columns:
+        queue = out["arrival"].astype(float).fillna(queue)
+    out["queue"] = np.minimum(queue.to_numpy(dtype=float), out["start"].to_numpy())
+    return out, origin
+
+
+# ---------------------------------------------------------------- fitting
+
+
+def _name(text: str) -> str:
+    """A scenario name for an activity or resource: letters, digits and _."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", text).strip("_") or "x"
+    return name if not name[0].isdigit() else f"a_{name}"
+
+
+def fit_duration(values: np.ndarray) -> tuple[dict[str, Any], str, str]:
+    """The best family by AIC that the KS test does not reject; else the
+    values as an empirical (or a fixed value when they are all equal).
+    Returns the distribution, how it was chosen, and its test."""
+    from scipy import stats
+
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0 or np.all(x == x[0]):
+        value = float(x[0]) if x.size else 0.0
+        return {"dist": "fixed", "value": round(value, 6)}, "every value equal", "-"
+    positive = x[x > 0]
+    if x.size < MIN_FIT or positive.size < MIN_FIT:
+        return _empirical(x), f"empirical: {x.size} values", "-"
+    best: tuple[float, str, Any, tuple[float, ...]] | None = None
+    models = {
+        "exponential": stats.expon,
+        "gamma": stats.gamma,
+        "lognormal": stats.lognorm,
+        "weibull": stats.weibull_min,
+    }
+    for family, model in models.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                params = model.fit(positive, floc=0)
+            except Exception:  # scipy's optimisers raise several kinds on degenerate data
+                continue
+        loglik = float(np.sum(model.logpdf(positive, *params)))
+        if not math.isfinite(loglik):
+            continue
+        k = len(params) - 1  # loc fixed at 0
+        aic = 2 * k - 2 * loglik
+        if best is None or aic < best[0]:
+            best = (aic, family, model, params)
+    if best is None:
+        return _empirical(x), "empirical: no family could be fitted", "-"
+    aic, family, model, params = best
+    p = float(stats.kstest(positive, model.cdf, args=params).pvalue)
+    test = f"KS p = {p:.3g}, AIC {aic:.1f}"
+    if p < KS_LEVEL:
+        return _empirical(x), f"empirical: best family {family} rejected", test
+    return _family(family, params), f"{family} by AIC of {', '.join(FAMILIES)}", test
+
+
+def _family(family: str, params: tuple[float, ...]) -> dict[str, Any]:
+    def r(v: float) -> float:
+        return float(f"{v:.6g}")
+
+    if family == "exponential":
+        return {"dist": "exponential", "mean": r(params[1])}
+    if family == "gamma":
+        shape, _, scale = params
+        return {"dist": "gamma", "mean": r(shape * scale), "sd": r(math.sqrt(shape) * scale)}
+    if family == "lognormal":
+        s, _, scale = params
+        mean = scale * math.exp(s * s / 2)
+        sd = mean * math.sqrt(math.expm1(s * s))
+        return {"dist": "lognormal", "mean": r(mean), "sd": r(sd)}
+    shape, _, scale = params
+    return {"dist": "weibull", "shape": r(shape), "scale": r(scale)}
+
+
+def _empirical(x: np.ndarray) -> dict[str, Any]:
+    """Up to 50 equal-count bins of the values, uniform within each."""
+    edges = np.unique(np.quantile(x, np.linspace(0, 1, min(51, x.size + 1))))
+    if edges.size < 2:
+        return {"dist": "fixed", "value": float(x[0])}
+    counts = np.histogram(x, edges)[0]
+    return {
+        "dist": "empirical",
+        "kind": "continuous",
+        "values": [float(f"{e:.6g}") for e in edges],
+        "weights": [int(c) for c in counts],
+    }
+
+
+def _arrivals(
+    first: np.ndarray, span: float, unit: str, origin: pd.Timestamp | None
+) -> tuple[dict[str, Any], str, str]:
+    """A Poisson rate, or an hour x weekday profile if the counts by hour of
+    the week reject a constant rate (chi-square)."""
+    from scipy import stats
+
+    n = first.size
+    rate = n / span
+    weeks = span * UNIT_HOURS[unit] / 168.0
+    if origin is None or weeks < 2 or n < 168 * 5:
+        return {"rate": float(f"{rate:.6g}")}, f"{n} cases over {span:g} {unit}", "-"
+    hours = (
+        (first * UNIT_HOURS[unit] + origin.day_of_week * 24 + origin.hour + origin.minute / 60) // 1
+    ) % 168
+    counts = np.bincount(hours.astype(int), minlength=168)
+    p = float(stats.chisquare(counts).pvalue)
+    test = f"chi-square of counts by hour of week, p = {p:.3g}"
+    if p >= PROFILE_LEVEL:
+        return {"rate": float(f"{rate:.6g}")}, f"{n} cases over {span:g} {unit}", test
+    by_hour = counts.reshape(7, 24)
+    hourly_per_week = by_hour.sum(axis=0) / 7.0 / weeks  # arrivals an hour, average weekday
+    day_total = by_hour.sum(axis=1)
+    weekday = day_total / day_total.mean() if day_total.mean() > 0 else np.ones(7)
+    per_unit = UNIT_HOURS[unit]  # an hourly count is a rate per hour: in time units
+    profile = {
+        "hourly": [float(f"{v * per_unit:.6g}") for v in hourly_per_week],
+        "weekday": [float(f"{v:.6g}") for v in weekday],
+    }
+    return {"profile": profile}, f"{n} cases by hour and weekday over {weeks:.1f} weeks", test
+
+
+def _group(name: str) -> str:
+    """A resource group from an individual's name: `doctor-2` -> `doctor`."""
+    return re.sub(r"[\s_\-#]*\d+$", "", str(name)) or str(name)
+
+
+def _most_at_once(starts: np.ndarray, ends: np.ndarray) -> int:
+    events = np.concatenate(
+        [np.stack([starts, np.ones_like(starts)], 1), np.stack([ends, -np.ones_like(ends)], 1)]
+    )
+    order = np.lexsort((events[:, 1], events[:, 0]))  # ends before starts at one instant
+    return int(max(1, np.max(np.cumsum(events[order, 1]))))
+
+
+def fit(
+    log: str | Path | pd.DataFrame,
+    *,
+    case: str = "case",
+    activity: str = "activity",
+    start: str = "start",
+    end: str = "end",
+    arrival: str | None = None,
+    resource: str | None = None,
+    time_unit: str = "hours",
+    name: str = "fitted",
+    validate: bool = True,
+    tolerance: float = 0.1,
+    replications: int = 20,
+    seed: int = 1,
+) -> FitResult:
+    """Fit a scenario to an event log, and (with ``validate``) compare its
+    simulated KPIs with the log's.
+
+    Parameters
+    ----------
+    log
+        A CSV or Parquet file or a DataFrame, one row per activity
+        instance; or carepath's own event log (``res.event_log``).
+    case, activity, start, end, arrival, resource
+        The log's column names.  Times are timestamps, or numbers in
+        ``time_unit``.
+    time_unit
+        The scenario's unit (``minutes``, ``hours`` or ``days``).
+    validate, tolerance, replications, seed
+        Simulate the fitted model over the log's span and compare each
+        activity's mean wait and service and the mean time in system with
+        the log's, within ``tolerance`` (relative).
+
+    Returns
+    -------
+    FitResult
+        The scenario, what was fitted from what, and the comparison.
+
+    Raises
+    ------
+    LogError
+        A missing column, an unreadable time, an end before its start, a
+        log with one case or one activity, naming the row and column.
+    """
+    if time_unit not in UNIT_HOURS:
+        raise LogError("time_unit", f"must be minutes, hours or days, got {time_unit!r}")
+    columns = {"case": case, "activity": activity, "start": start, "end": end}
+    if arrival:
+        columns["arrival"] = arrival
+    if resource:
+        columns["resource"] = resource
+    frame, origin = _prepare(read_log(log, columns), time_unit)
+    activities = list(dict.fromkeys(frame.sort_values("start", kind="stable")["activity"]))
+    if len(activities) < 2:
+        raise LogError("log", f"has one activity ('{activities[0]}'): there is no pathway to fit")
+    steps: dict[str, str] = {}
+    for a in activities:  # step names, clear of each other and of the routing steps
+        step = _name(a)
+        while step in steps.values() or step in ("enter", "leave") or step.startswith("after_"):
+            step = f"{step}_"
+        steps[a] = step
+    fitted: list[dict[str, Any]] = []
+    shift = min(0.0, float(frame["queue"].min()))  # t = 0 at the log's start, or before it
+    for c in ("queue", "start", "end"):
+        frame[c] = frame[c] - shift
+    first = frame.groupby("case")["queue"].min().sort_values().to_numpy()
+    window = float(first.max())  # cases arrive over [0, window]
+    span = float(frame["end"].max())
+    source, how, test = _arrivals(first, window, time_unit, origin)
+    value = source.get("rate", "an hour x weekday profile")
+    fitted.append(
+        {"item": "arrivals", "value": value, "n": first.size, "source": how, "test": test}
+    )
+
+    # routing: first-order transitions between activities, and where cases end
+    ordered = frame.sort_values(["case", "start", "end"], kind="stable")
+    nxt = ordered.groupby("case")["activity"].shift(-1).fillna("<end>")
+    moves = pd.crosstab(ordered["activity"], nxt)
+    starts = ordered.groupby("case")["activity"].first().value_counts()
+
+    # resources: by group of the individuals seen, else one per activity
+    resources: dict[str, dict[str, Any]] = {}
+    uses: dict[str, str] = {}
+    for a in activities:
+        rows = frame[frame["activity"] == a]
+        at_once = _most_at_once(rows["start"].to_numpy(float), rows["end"].to_numpy(float))
+        if "resource" in frame.columns and rows["resource"].notna().any():
+            group = _name(_group(rows["resource"].dropna().mode().iloc[0]))
+            groups = frame["resource"].map(lambda r: _name(_group(r)) if pd.notna(r) else "")
+            members = frame[groups == group]
+            seen = int(members["resource"].nunique())
+            busy = _most_at_once(members["start"].to_numpy(float), members["end"].to_numpy(float))
+            capacity = max(seen, busy)
+            how = f"{seen} individuals seen, at most {busy} in service at once"
+        else:
+            group = steps[a]
+            capacity = at_once
+            how = "the most in service at once"
+        uses[a] = group
+        if group not in resources:
+            resources[group] = {"capacity": capacity}
+            fitted.append(
+                {
+                    "item": f"resources.{group}.capacity",
+                    "value": capacity,
+                    "n": len(rows),
+                    "source": how,
+                    "test": "-",
+                }
+            )
+
+    pathway: dict[str, Any] = {}
+    for a in activities:
+        rows = frame[frame["activity"] == a]
+        service, how, test = fit_duration((rows["end"] - rows["start"]).to_numpy(float))
+        fitted.append(
+            {
+                "item": f"pathway.{steps[a]}.service",
+                "value": service["dist"],
+                "n": len(rows),
+                "source": how,
+                "test": test,
+            }
+        )
+        after = f"after_{steps[a]}"
+        pathway[steps[a]] = {"seize": uses[a], "service": service, "then": after}
+        row = moves.loc[a] if a in moves.index else pd.Series({"<end>": 1})
+        row = row[row > 0]
+        total = float(row.sum())
+        arms = []
+        for target, count in row.items():
+            to = "leave" if target == "<end>" else steps[str(target)]
+            arms.append({"p": count / total, "to": to})
+        if len(arms) == 1:
+            pathway[steps[a]]["then"] = arms[0]["to"]
+        else:
+            probs = np.array([arm["p"] for arm in arms])
+            rounded = np.round(probs, 6)
+            rounded[-1] = round(1.0 - float(rounded[:-1].sum()), 6)
+            pathway[after] = {
+                "branch": [{"p": float(p), "to": arm["to"]} for p, arm in zip(rounded, arms)]
+            }
+            fitted.append(
+                {
+                    "item": f"pathway.{after}",
+                    "value": f"{len(arms)} arms",
+                    "n": int(total),
+                    "source": "directly-follows counts",
+                    "test": "-",
+                }
+            )
+    pathway["leave"] = {"exit": "done"}
+    first_step = steps[str(starts.index[0])]
+    if len(starts) > 1:
+        total = float(starts.sum())
+        probs = np.round(starts.to_numpy(float) / total, 6)
+        probs[-1] = round(1.0 - float(probs[:-1].sum()), 6)
+        pathway = {
+            "start": {
+                "branch": [
+                    {"p": float(p), "to": steps[str(a)]} for p, a in zip(probs, starts.index)
+                ]
+            },
+            **pathway,
+        }
+        first_step = "start"
+
+    start_of_week = {"day": "mon", "time": "00:00"}
+    if origin is not None:
+        start_of_week = {
+            "day": WEEKDAYS[origin.day_of_week],
+            "time": f"{origin.hour:02d}:{origin.minute:02d}",
+        }
+    data: dict[str, Any] = {
+        "name": _name(name),
+        "description": f"fitted to an event log: {first.size} cases, {len(frame)} activities",
+        "time_unit": time_unit,
+        "start": start_of_week,
+        "horizon": float(f"{window:.6g}"),
+        # long enough for the cases of the window to finish, as in the log
+        "follow_up": float(f"{max(span - window, 0.0) + window:.6g}"),
+        "replications": replications,
+        "seed": seed,
+        "resources": resources,
+        "arrivals": [{"name": "cases", "start": first_step, **source}],
+        "pathway": pathway,
+    }
+    from ..model.loading import load
+
+    scenario = load(data)
+    result = FitResult(scenario, pd.DataFrame(fitted), None, tolerance, data)
+    if validate:
+        result.validation = _validate(scenario, frame, steps, tolerance, replications, seed)
+    return result
+
+
+def _validate(
+    scenario: Scenario,
+    frame: pd.DataFrame,
+    steps: dict[str, str],
+    tolerance: float,
+    replications: int,
+    seed: int,
+) -> pd.DataFrame:
+    """The log's KPIs against the fitted model's, per activity and overall."""
+    from ..engine.run import run
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = run(scenario, replications=replications, seed=seed)
+    summary = res.summary().set_index("metric")
+    system = frame.groupby("case").agg(first=("queue", "min"), last=("end", "max"))
+    log_kpis = {"system_time.mean": float((system["last"] - system["first"]).mean())}
+    for a, step in steps.items():
+        rows = frame[frame["activity"] == a]
+        log_kpis[f"wait.{step}.mean"] = float((rows["start"] - rows["queue"]).mean())
+        log_kpis[f"service.{step}.mean"] = float((rows["end"] - rows["start"]).mean())
+    from ..model.offered_load import mean_of
+
+    out = []
+    for kpi, value in log_kpis.items():
+        model: float
+        if kpi.startswith("service."):
+            # the fitted distribution's mean: a check of the fit, not of the run
+            dist = scenario.pathway[kpi.split(".")[1]].service
+            mean = mean_of(dist) if dist is not None else None
+            model = low = high = float("nan") if mean is None else float(mean)
+        else:
+            row = summary.loc[kpi]
+            model, low, high = float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])
+        difference = (model - value) / max(abs(value), 1e-12)
+        # a wait near zero is compared absolutely, against the tolerance of the service time
+        service = log_kpis.get(kpi.replace("wait.", "service."), 0.0)
+        within = abs(difference) <= tolerance or (
+            kpi.startswith("wait.") and abs(model - value) <= tolerance * service
+        )
+        out.append(
+            {
+                "kpi": kpi,
+                "log": value,
+                "model": model,
+                "ci_low": low,
+                "ci_high": high,
+                "difference": difference,
+                "within": bool(within),
+            }
+        )
+    return pd.DataFrame(out)

@@ -1,0 +1,246 @@
+"""``carepath fit``: a model fitted to an event log reproduces the log's
+KPIs, from carepath's own log and from a log in the plain columns;
+fitting is deterministic; a bad log is one line naming the row or column."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import carepath as cp
+from carepath.analysis.fitting import LogError, fit, fit_duration
+
+pytestmark = pytest.mark.filterwarnings("ignore::carepath.errors.LoadWarning")
+
+# triage, then x-ray for some, then a doctor: multi-server, probabilistic
+# routing, non-exponential services
+NETWORK = {
+    "name": "ed",
+    "horizon": 2000.0,
+    "results": {"event_log": {"max_events": 10**7}},
+    "resources": {
+        "triage_nurse": {"capacity": 2},
+        "doctor": {"capacity": 3},
+        "xray": {"capacity": 1},
+    },
+    "arrivals": [{"name": "a", "rate": 2.0, "start": "triage"}],
+    "pathway": {
+        "triage": {
+            "seize": "triage_nurse",
+            "service": {"dist": "gamma", "mean": 0.5, "sd": 0.3},
+            "then": "route",
+        },
+        "route": {"branch": [{"p": 0.3, "to": "imaging"}, {"p": 0.7, "to": "see_doctor"}]},
+        "imaging": {
+            "seize": "xray",
+            "service": {"dist": "lognormal", "mean": 0.35, "sd": 0.2},
+            "then": "see_doctor",
+        },
+        "see_doctor": {
+            "seize": "doctor",
+            "service": {"dist": "exponential", "mean": 1.2},
+            "then": "out",
+        },
+        "out": {"exit": "home"},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def event_log() -> pd.DataFrame:
+    return cp.run(NETWORK, replications=1, seed=3).event_log
+
+
+def kpi(result, name: str) -> pd.Series:
+    return result.validation.set_index("kpi").loc[name]
+
+
+def test_a_round_trip_through_carepaths_own_event_log_reproduces_its_kpis(event_log):
+    result = fit(event_log, replications=20, seed=2, tolerance=0.15)
+    sc = result.scenario
+    assert {r: sc.resources[r].capacity for r in sc.resources} == {
+        "triage_nurse": 2,
+        "doctor": 3,
+        "xray": 1,
+    }
+    for step in ("triage", "imaging", "see_doctor"):
+        wait, service = kpi(result, f"wait.{step}.mean"), kpi(result, f"service.{step}.mean")
+        assert (
+            abs(wait["difference"]) < 0.15
+            or abs(wait["model"] - wait["log"]) < 0.15 * service["log"]
+        )
+        assert abs(service["difference"]) < 0.05
+    assert abs(kpi(result, "system_time.mean")["difference"]) < 0.08
+    assert result.passed
+    branch = {arm.to: arm.p for arm in sc.pathway["after_triage"].branch}
+    assert branch["imaging"] == pytest.approx(0.3, abs=0.03)
+
+
+def test_a_log_in_plain_columns_with_timestamps_and_individuals(tmp_path):
+    # the same activities as a hospital extract: timestamps, named columns,
+    # and the individual who served each (two of the three doctors seen)
+    log = cp.run(NETWORK, replications=1, seed=5).event_log
+    starts = log[log.event == "start"].set_index(["patient", "step"])["time"]
+    ends = log[log.event == "complete"].set_index(["patient", "step"])["time"]
+    both = pd.concat([starts.rename("s"), ends.rename("e")], axis=1).dropna().reset_index()
+    origin = pd.Timestamp("2025-01-06 00:00")
+    rng = np.random.default_rng(1)
+    extract = pd.DataFrame(
+        {
+            "patient_id": both["patient"],
+            "step": both["step"],
+            "began": (origin + pd.to_timedelta(both["s"], unit="h")).astype(str),
+            "finished": (origin + pd.to_timedelta(both["e"], unit="h")).astype(str),
+            "staff": [f"{s}-{rng.integers(1, 3)}" for s in both["step"]],
+        }
+    )
+    path = tmp_path / "extract.csv"
+    extract.to_csv(path, index=False)
+    result = fit(
+        path,
+        case="patient_id",
+        activity="step",
+        start="began",
+        end="finished",
+        resource="staff",
+        validate=False,
+    )
+    sc = result.scenario
+    assert sc.start.day == "mon" and sc.arrivals[0].rate == pytest.approx(2.0, rel=0.05)
+    assert sc.resources["see_doctor"].capacity >= 2  # individuals seen, or the most at once
+
+
+def test_fitting_is_deterministic(event_log):
+    assert fit(event_log, validate=False).to_yaml() == fit(event_log, validate=False).to_yaml()
+
+
+def test_the_best_family_by_aic():
+    rng = np.random.default_rng(4)
+    dist, how, test = fit_duration(rng.gamma(4.0, 0.5, 3000))
+    assert how.startswith("gamma by AIC") and test.startswith("KS p = ")
+    assert dist["dist"] == "gamma" and dist["mean"] == pytest.approx(2.0, rel=0.05)
+    dist, _, _ = fit_duration(rng.lognormal(0.0, 0.8, 3000))
+    assert dist["dist"] == "lognormal"
+    dist, _, _ = fit_duration(np.full(20, 3.0))
+    assert dist == {"dist": "fixed", "value": 3.0}
+    dist, how, _ = fit_duration(rng.uniform(0, 1, 5))
+    assert dist["dist"] == "empirical" and how == "empirical: 5 values"
+
+
+def test_the_cli_writes_the_scenario_and_exits_3_when_a_kpi_is_off(tmp_path, event_log):
+    log = tmp_path / "log.parquet"
+    event_log.to_parquet(log)
+    out = tmp_path / "model.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "carepath", "fit", str(log), "-o", str(out), "-n", "5"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert cp.load(out).pathway["triage"].seize == "triage_nurse"
+    assert out.read_text().startswith("# Fitted by carepath fit")
+    done = subprocess.run(
+        [sys.executable, "-m", "carepath", "fit", str(log), "-n", "5", "--tolerance", "0.0001"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 3
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "message"),
+    [
+        ("case,activity,start\n1,a,0\n", {}, r"log: has no column 'end'"),
+        (
+            "case,activity,start,end\n1,a,0,1\n1,b,3,2\n2,a,1,2\n",
+            {},
+            r"row 2: end \(2\) is before start \(3\)",
+        ),
+        (
+            "case,activity,start,end\n1,a,2025-01-01,2025-01-01\n1,b,soon,2025-01-02\n",
+            {},
+            r"column 'start', row 2: cannot read 'soon'",
+        ),
+        ("case,activity,start,end\n1,a,0,1\n1,b,1,2\n", {}, r"has one case"),
+        ("case,activity,start,end\n1,a,0,1\n2,a,1,2\n", {}, r"has one activity \('a'\)"),
+        (
+            "id,activity,start,end\n1,a,0,1\n",
+            {"case": "patient"},
+            r"has no column 'patient' for the case",
+        ),
+    ],
+)
+def test_a_bad_log_is_one_line_naming_the_row_or_column(tmp_path, rows, columns, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(rows)
+    with pytest.raises(LogError, match=message):
+        fit(path, validate=False, **columns)
+    args = [f"--{k}={v}" for k, v in columns.items()]
+    done = subprocess.run(
+        [sys.executable, "-m", "carepath", "fit", str(path), "--no-validate", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_a_log_from_another_engine_is_fitted_and_its_kpis_reproduced():
+    # Ciw: three nodes, probabilistic routing, 2, 1 and 3 servers, gamma,
+    # lognormal and uniform services; its server_id is the resource
+    ciw = pytest.importorskip("ciw", reason="the test extra installs Ciw")
+    ciw.seed(7)
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=2.0), None, None],
+        service_distributions=[
+            ciw.dists.Gamma(shape=2.8, scale=0.18),
+            ciw.dists.Lognormal(mean=-1.2, sd=0.5),
+            ciw.dists.Uniform(lower=0.6, upper=1.8),
+        ],
+        routing=[[0.0, 0.3, 0.7], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]],
+        number_of_servers=[2, 1, 3],
+    )
+    sim = ciw.Simulation(network)
+    sim.simulate_until_max_time(4000)
+    records = pd.DataFrame(sim.get_all_records())
+    records = records[records["record_type"] == "service"]
+    node = "node" + records["node"].astype(str)
+    log = pd.DataFrame(
+        {
+            "id": records["id_number"],
+            "node": node,
+            "began": records["service_start_date"],
+            "done": records["service_end_date"],
+            "queued": records["arrival_date"],
+            "server": node + "-" + records["server_id"].astype(str),
+        }
+    )
+    result = fit(
+        log,
+        case="id",
+        activity="node",
+        start="began",
+        end="done",
+        arrival="queued",
+        resource="server",
+        replications=20,
+        seed=3,
+        tolerance=0.15,
+    )
+    sc = result.scenario
+    assert {r: sc.resources[r].capacity for r in sc.resources} == {
+        "node1": 2,
+        "node2": 1,
+        "node3": 3,
+    }
+    for step in ("node1", "node2", "node3"):
+        assert abs(kpi(result, f"wait.{step}.mean")["difference"]) < 0.15
+        assert abs(kpi(result, f"service.{step}.mean")["difference"]) < 0.05
+    assert abs(kpi(result, "system_time.mean")["difference"]) < 0.08
