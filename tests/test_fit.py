@@ -134,7 +134,7 @@ def test_the_best_family_by_aic():
 def test_the_cli_writes_the_scenario_and_exits_3_when_a_kpi_is_off(tmp_path, event_log):
     log = tmp_path / "log.parquet"
     event_log.to_parquet(log)
-    out = tmp_path / "model.yaml"
+    out = tmp_path / "model.yaml"  # and fit-report.html beside it
     done = subprocess.run(
         [sys.executable, "-m", "carepath", "fit", str(log), "-o", str(out), "-n", "5"],
         capture_output=True,
@@ -144,6 +144,7 @@ def test_the_cli_writes_the_scenario_and_exits_3_when_a_kpi_is_off(tmp_path, eve
     assert done.returncode == 0, done.stderr
     assert cp.load(out).pathway["triage"].seize == "triage_nurse"
     assert out.read_text().startswith("# Fitted by carepath fit")
+    assert (tmp_path / "fit-report.html").is_file()
     done = subprocess.run(
         [sys.executable, "-m", "carepath", "fit", str(log), "-n", "5", "--tolerance", "0.0001"],
         capture_output=True,
@@ -244,3 +245,31 @@ def test_a_log_from_another_engine_is_fitted_and_its_kpis_reproduced():
         assert abs(kpi(result, f"wait.{step}.mean")["difference"]) < 0.15
         assert abs(kpi(result, f"service.{step}.mean")["difference"]) < 0.05
     assert abs(kpi(result, "system_time.mean")["difference"]) < 0.08
+
+
+def test_the_fit_report_renders_in_headless_chromium(tmp_path, event_log):
+    import shutil
+
+    from carepath.outputs.fit_report import write_fit_report
+
+    result = fit(event_log, replications=5)
+    path = write_fit_report(result, tmp_path / "fit-report.html")
+    text = path.read_text()
+    assert "The model against the log" in text and text.count("<img") == 3
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install 'carepath[browser]'")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("needs a Chromium: apt-get install chromium")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri())
+        sizes = page.eval_on_selector_all(
+            "img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])"
+        )
+        browser.close()
+    assert errors == []
+    assert len(sizes) == 3 and all(done and w > 100 and h > 100 for done, w, h in sizes)

@@ -68,6 +68,10 @@ class FitResult:
     validation: pd.DataFrame | None = None
     tolerance: float = 0.1
     data: dict[str, Any] = field(default_factory=dict)
+    # per activity step: the log's service durations (for the report's histograms)
+    durations: dict[str, np.ndarray] = field(default_factory=dict)
+    # the directly-follows counts: activity -> next activity (or <end>) -> cases
+    moves: pd.DataFrame | None = None
 
     @property
     def passed(self) -> bool:
@@ -75,13 +79,19 @@ class FitResult:
         return self.validation is None or bool(self.validation["within"].all())
 
     def to_yaml(self) -> str:
-        """The scenario as YAML, each fitted number's source in a comment."""
+        """The scenario as YAML, each fitted number's source in a comment
+        on its line (n observations, how it was fitted, its test)."""
         import yaml
 
-        lines = ["# Fitted by carepath fit from an event log.", "#"]
+        notes = {}
         for row in self.fitted.itertuples():
-            lines.append(f"# {row.item}: {row.value} (n = {row.n}; {row.source}; {row.test})")
-        return "\n".join(lines) + "\n" + yaml.safe_dump(self.data, sort_keys=False)
+            path = str(row.item)
+            if path == "arrivals":
+                path = "arrivals.rate" if "rate" in self.data["arrivals"][0] else "arrivals.profile"
+            test = "" if row.test == "-" else f"; {row.test}"
+            notes[path] = f"n = {row.n}; {row.source}{test}"
+        header = "# Fitted by carepath fit from an event log (each number's source on its line).\n"
+        return header + _commented(yaml.safe_dump(self.data, sort_keys=False), notes)
 
     def write(self, path: str | Path) -> Path:
         """Write the scenario YAML to ``path`` atomically; returns the path."""
@@ -91,6 +101,28 @@ class FitResult:
         with atomic_path(out) as tmp:
             tmp.write_text(self.to_yaml(), encoding="utf-8")
         return out
+
+
+def _commented(text: str, notes: dict[str, str]) -> str:
+    """YAML text with ``# note`` at the end of each line whose dotted path
+    (list items' keys joined to their list's) is in ``notes``."""
+    out: list[str] = []
+    stack: list[tuple[int, str]] = []  # (indent, key) of the mappings above
+    for line in text.splitlines():
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        if body.startswith("- "):
+            body, indent = body[2:], indent + 2
+        key = body.split(":", 1)[0] if ":" in body and not body.startswith(("'", '"')) else None
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        if key is None:
+            out.append(line)
+            continue
+        path = ".".join([k for _, k in stack] + [key])
+        stack.append((indent, key))
+        out.append(f"{line}  # {notes[path]}" if path in notes else line)
+    return "\n".join(out) + "\n"
 
 
 # ---------------------------------------------------------------- reading
@@ -420,6 +452,9 @@ def fit(
     window = float(first.max())  # cases arrive over [0, window]
     span = float(frame["end"].max())
     source, how, test = _arrivals(first, window, time_unit, origin)
+    if origin is not None:
+        until = origin + pd.Timedelta(hours=window * UNIT_HOURS[time_unit])
+        how += f", {origin:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M}"
     value = source.get("rate", "an hour x weekday profile")
     fitted.append(
         {"item": "arrivals", "value": value, "n": first.size, "source": how, "test": test}
@@ -428,7 +463,12 @@ def fit(
     # routing: first-order transitions between activities, and where cases end
     ordered = frame.sort_values(["case", "start", "end"], kind="stable")
     nxt = ordered.groupby("case")["activity"].shift(-1).fillna("<end>")
-    moves = pd.crosstab(ordered["activity"], nxt)
+    # a case that came in the log's last 5% may still have been under way when
+    # it ends: where it went after its last activity is not known, so that
+    # move is left out (its others count)
+    came = ordered.groupby("case")["queue"].transform("min")
+    censored = (nxt == "<end>") & (came > 0.95 * window)
+    moves = pd.crosstab(ordered["activity"][~censored], nxt[~censored])
     starts = ordered.groupby("case")["activity"].first().value_counts()
 
     # resources: by group of the individuals seen, else one per activity
@@ -463,9 +503,11 @@ def fit(
             )
 
     pathway: dict[str, Any] = {}
+    durations: dict[str, np.ndarray] = {}
     for a in activities:
         rows = frame[frame["activity"] == a]
-        service, how, test = fit_duration((rows["end"] - rows["start"]).to_numpy(float))
+        durations[steps[a]] = (rows["end"] - rows["start"]).to_numpy(float)
+        service, how, test = fit_duration(durations[steps[a]])
         fitted.append(
             {
                 "item": f"pathway.{steps[a]}.service",
@@ -541,7 +583,9 @@ def fit(
     from ..model.loading import load
 
     scenario = load(data)
-    result = FitResult(scenario, pd.DataFrame(fitted), None, tolerance, data)
+    moves.index = [steps[str(a)] for a in moves.index]
+    moves.columns = [c if c == "<end>" else steps[str(c)] for c in moves.columns]
+    result = FitResult(scenario, pd.DataFrame(fitted), None, tolerance, data, durations, moves)
     if validate:
         result.validation = _validate(scenario, frame, steps, tolerance, replications, seed)
     return result

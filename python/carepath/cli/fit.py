@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from .exit_codes import EXIT_OK, EXIT_TARGETS
@@ -20,6 +21,11 @@ def add_parser(sub: Any) -> None:
     )
     fit.add_argument("log", metavar="LOG")
     fit.add_argument("-o", "--out", metavar="FILE.yaml", help="write the fitted scenario here")
+    fit.add_argument(
+        "--report",
+        metavar="FILE.html",
+        help="write the fit report here (default: fit-report.html beside --out)",
+    )
     for key in ("case", "activity", "start", "end", "arrival", "resource"):
         fit.add_argument(f"--{key}", metavar="COLUMN", help=f"the log's {key} column")
     fit.add_argument("--time-unit", default="hours", choices=("minutes", "hours", "days"))
@@ -52,6 +58,12 @@ def fit_command(args: argparse.Namespace) -> int:
     if args.out:
         result.write(args.out)
         print(f"wrote {args.out}")
+    report = args.report or (str(Path(args.out).with_name("fit-report.html")) if args.out else None)
+    if report:
+        from ..outputs.fit_report import write_fit_report
+
+        write_fit_report(result, report)
+        print(f"wrote {report}")
     if result.validation is None:
         return EXIT_OK
     print()
