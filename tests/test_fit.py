@@ -273,3 +273,31 @@ def test_the_fit_report_renders_in_headless_chromium(tmp_path, event_log):
         browser.close()
     assert errors == []
     assert len(sizes) == 3 and all(done and w > 100 and h > 100 for done, w, h in sizes)
+
+
+def test_the_shipped_example_log_is_fitted(tmp_path):
+    from pathlib import Path
+
+    log = Path(__file__).resolve().parents[1] / "docs" / "examples" / "fit" / "ed-log.csv"
+    result = fit(
+        log,
+        case="attendance",
+        start="started",
+        end="ended",
+        arrival="queued",
+        resource="staff",
+        time_unit="minutes",
+        replications=5,
+    )
+    sc = result.scenario
+    assert {r: sc.resources[r].capacity for r in sc.resources} == {
+        "triage": 2,
+        "doctor": 4,
+        "xray": 1,
+    }
+    assert [sc.pathway[s].service.dist for s in ("triage", "xray", "doctor")] == [
+        "gamma",
+        "lognormal",
+        "weibull",
+    ]
+    assert abs(kpi(result, "system_time.mean")["difference"]) < 0.05

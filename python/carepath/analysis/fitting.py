@@ -325,14 +325,15 @@ def _family(family: str, params: tuple[float, ...]) -> dict[str, Any]:
 
 def _empirical(x: np.ndarray) -> dict[str, Any]:
     """Up to 50 equal-count bins of the values, uniform within each."""
-    edges = np.unique(np.quantile(x, np.linspace(0, 1, min(51, x.size + 1))))
-    if edges.size < 2:
-        return {"dist": "fixed", "value": float(x[0])}
+    quantiles = np.quantile(x, np.linspace(0, 1, min(51, x.size + 1)))
+    edges = np.unique([float(f"{e:.6g}") for e in quantiles])  # distinct once written
+    if edges.size < 2:  # (nearly) one value
+        return {"dist": "fixed", "value": float(f"{float(np.median(x)):.6g}")}
     counts = np.histogram(x, edges)[0]
     return {
         "dist": "empirical",
         "kind": "continuous",
-        "values": [float(f"{e:.6g}") for e in edges],
+        "values": [float(e) for e in edges],
         "weights": [int(c) for c in counts],
     }
 
