@@ -78,6 +78,10 @@ def test_a_round_trip_through_carepaths_own_event_log_reproduces_its_kpis(event_
     assert result.passed
     branch = {arm.to: arm.p for arm in sc.pathway["after_triage"].branch}
     assert branch["imaging"] == pytest.approx(0.3, abs=0.03)
+    # the event-log distances of log-distance-measures, between the log and the model's
+    distance = result.distances.set_index("distance")["value"]
+    assert distance["cycle_time_emd"] < 0.1 and distance["ngram_2"] < 0.05
+    assert distance["circadian_emd"] < 1.0  # hours
 
 
 def test_a_log_in_plain_columns_with_timestamps_and_individuals(tmp_path):

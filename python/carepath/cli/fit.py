@@ -68,6 +68,9 @@ def fit_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     print()
     print(result.validation.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if result.distances is not None:
+        print()
+        print(result.distances.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     met = int(result.validation["within"].sum())
     print(f"carepath fit: {met} of {len(result.validation)} KPIs within {args.tolerance:g}")
     return EXIT_OK if result.passed else EXIT_TARGETS

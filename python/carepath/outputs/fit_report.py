@@ -55,6 +55,8 @@ def fit_report_html(result: FitResult) -> str:
             "a wait near zero is compared with the tolerance of its service time.</p>",
             _table(result.validation),
         ]
+    if result.distances is not None:
+        parts += ["<h3>Event-log distances</h3>", _table(result.distances)]
     if result.moves is not None:
         moves = result.moves.reset_index().rename(columns={"index": "from"})
         parts += ["<h2>Routing: cases from each activity to the next</h2>", _table(moves)]
