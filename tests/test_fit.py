@@ -305,3 +305,34 @@ def test_the_shipped_example_log_is_fitted(tmp_path):
         "weibull",
     ]
     assert abs(kpi(result, "system_time.mean")["difference"]) < 0.05
+
+
+def test_an_attribute_that_explains_the_routing_becomes_when_arms():
+    # urgent cases go to x-ray 90% of the time, the others 10%
+    rng = np.random.default_rng(8)
+    rows = []
+    for case in range(3000):
+        urgent = int(rng.uniform() < 0.3)
+        t = case * 0.5
+        rows.append((case, "triage", t, t + 0.2, "red" if urgent else "green"))
+        if rng.uniform() < (0.9 if urgent else 0.1):
+            rows.append((case, "xray", t + 0.3, t + 0.5, "red" if urgent else "green"))
+        rows.append((case, "doctor", t + 0.6, t + 1.0, "red" if urgent else "green"))
+    log = pd.DataFrame(rows, columns=["case", "activity", "start", "end", "triage_colour"])
+    result = fit(log, validate=False)
+    sc = result.scenario
+    arms = sc.pathway["after_triage"].branch
+    assert [arm.when for arm in arms[:2]] == [
+        "triage_colour == 0",
+        "triage_colour == 1",
+    ]  # green, red
+    red = {arm.to: arm.p for arm in sc.pathway[arms[1].to].branch}
+    green = {arm.to: arm.p for arm in sc.pathway[arms[0].to].branch}
+    assert red["xray"] == pytest.approx(0.9, abs=0.03) and green["xray"] == pytest.approx(
+        0.1, abs=0.03
+    )
+    assert sc.attributes["triage_colour"].values == [0.0, 1.0]
+    assert (
+        "chi-square of triage_colour"
+        in result.fitted.set_index("item").loc["pathway.after_triage", "test"]
+    )

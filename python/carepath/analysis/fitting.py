@@ -40,6 +40,12 @@ KS_LEVEL = 0.01
 MIN_FIT = 10
 # The profile test: a constant rate is rejected below this p-value.
 PROFILE_LEVEL = 0.001
+# Routing by a case attribute: its chi-square test of independence from the
+# next activity must give a p-value below this, and it takes at most this
+# many values.
+ROUTING_LEVEL = 0.001
+MAX_ROUTING_VALUES = 10
+ATTRIBUTE = "attribute:"  # the prefix of the log's other columns, as read
 
 
 class LogError(ScenarioError):
@@ -191,6 +197,10 @@ def read_log(
         elif key in ("case", "activity", "start", "end"):
             have = ", ".join(map(str, frame.columns))
             raise LogError("log", f"has no column '{col}' for the {key} (columns: {have})")
+    used = {names[k] for k in names if names[k] in frame.columns}
+    for col in frame.columns:  # the others may be case attributes
+        if col not in used:
+            out[f"{ATTRIBUTE}{col}"] = frame[col].to_numpy()
     return out
 
 
@@ -386,6 +396,85 @@ def _most_at_once(starts: np.ndarray, ends: np.ndarray) -> int:
     return int(max(1, np.max(np.cumsum(events[order, 1]))))
 
 
+def _chance_arms(counts: pd.Series, steps: dict[str, str]) -> list[dict[str, Any]]:
+    """Branch arms from counts of next activities, probabilities summing to 1."""
+    counts = counts[counts > 0]
+    total = float(counts.sum())
+    arms = [
+        {"p": round(float(c) / total, 6), "to": "leave" if t == "<end>" else steps[str(t)]}
+        for t, c in counts.items()
+    ]
+    if arms:
+        arms[-1]["p"] = round(1.0 - sum(arm["p"] for arm in arms[:-1]), 6)
+    return arms
+
+
+def _value_name(value: float) -> str:
+    return f"{value:g}".replace("-", "m").replace(".", "_")
+
+
+def _case_attributes(frame: pd.DataFrame) -> dict[str, tuple[dict[str, Any], pd.Series]]:
+    """The log's other columns that are constant within each case and take
+    few values: as numbers (text coded 0, 1, ... in sorted order), with the
+    distribution of their values over cases."""
+    out: dict[str, tuple[dict[str, Any], pd.Series]] = {}
+    for col in [c for c in frame.columns if c.startswith(ATTRIBUTE)]:
+        per_case = frame.groupby("case")[col]
+        if (per_case.nunique(dropna=False) > 1).any():
+            continue  # changes within a case: not a case attribute
+        values = per_case.first()
+        if values.isna().any() or values.nunique() > MAX_ROUTING_VALUES or values.nunique() < 2:
+            continue
+        if not pd.api.types.is_numeric_dtype(values):
+            codes = {v: i for i, v in enumerate(sorted(values.astype(str).unique()))}
+            values = values.astype(str).map(codes)
+        values = values.astype(float)
+        shares = values.value_counts().sort_index()
+        name = _name(col[len(ATTRIBUTE) :])
+        dist = {
+            "dist": "empirical",
+            "values": [float(v) for v in shares.index],
+            "weights": [int(c) for c in shares],
+        }
+        out[name] = (dist, values)
+    return out
+
+
+def _routing_attribute(
+    ordered: pd.DataFrame,
+    nxt: pd.Series,
+    censored: pd.Series,
+    activity: str,
+    attributes: dict[str, tuple[dict[str, Any], pd.Series]],
+) -> tuple[str, pd.DataFrame, float] | None:
+    """The case attribute that best explains where cases go after
+    ``activity`` (the smallest chi-square p-value, if below ROUTING_LEVEL),
+    with the counts of next activities by its value."""
+    from scipy.stats import chi2_contingency
+
+    here = (ordered["activity"] == activity) & ~censored
+    best = None
+    for name, (_, values) in attributes.items():
+        by_case = ordered.loc[here, "case"].map(values)
+        table = pd.crosstab(by_case, nxt[here])
+        if table.shape[0] < 2 or table.shape[1] < 2:
+            continue
+        p = float(chi2_contingency(table.to_numpy()).pvalue)
+        if p < ROUTING_LEVEL and (best is None or p < best[2]):
+            best = (name, table, p)
+    return best
+
+
+def used_attributes(pathway: dict[str, Any]) -> set[str]:
+    """The attributes a fitted pathway's conditions name."""
+    names = set()
+    for step in pathway.values():
+        for arm in step.get("branch", []):
+            if "when" in arm:
+                names.add(arm["when"].split(" == ")[0])
+    return names
+
+
 def fit(
     log: str | Path | pd.DataFrame,
     *,
@@ -464,6 +553,8 @@ def fit(
         {"item": "arrivals", "value": value, "n": first.size, "source": how, "test": test}
     )
 
+    attributes = _case_attributes(frame)
+
     # routing: first-order transitions between activities, and where cases end
     ordered = frame.sort_values(["case", "start", "end"], kind="stable")
     nxt = ordered.groupby("case")["activity"].shift(-1).fillna("<end>")
@@ -524,30 +615,42 @@ def fit(
         after = f"after_{steps[a]}"
         pathway[steps[a]] = {"seize": uses[a], "service": service, "then": after}
         row = moves.loc[a] if a in moves.index else pd.Series({"<end>": 1})
-        row = row[row > 0]
-        total = float(row.sum())
-        arms = []
-        for target, count in row.items():
-            to = "leave" if target == "<end>" else steps[str(target)]
-            arms.append({"p": count / total, "to": to})
+        arms = _chance_arms(row, steps)
         if len(arms) == 1:
             pathway[steps[a]]["then"] = arms[0]["to"]
-        else:
-            probs = np.array([arm["p"] for arm in arms])
-            rounded = np.round(probs, 6)
-            rounded[-1] = round(1.0 - float(rounded[:-1].sum()), 6)
-            pathway[after] = {
-                "branch": [{"p": float(p), "to": arm["to"]} for p, arm in zip(rounded, arms)]
-            }
+            continue
+        split = _routing_attribute(ordered, nxt, censored, a, attributes)
+        if split is None:
+            pathway[after] = {"branch": arms}
             fitted.append(
                 {
                     "item": f"pathway.{after}",
                     "value": f"{len(arms)} arms",
-                    "n": int(total),
+                    "n": int(row.sum()),
                     "source": "directly-follows counts",
                     "test": "-",
                 }
             )
+            continue
+        attr, table, p = split
+        when = []
+        for value, counts in table.iterrows():
+            sub = _chance_arms(counts, steps)
+            target = sub[0]["to"] if len(sub) == 1 else f"{after}_{attr}_{_value_name(value)}"
+            if len(sub) > 1:
+                pathway[target] = {"branch": sub}
+            when.append({"when": f"{attr} == {value:g}", "to": target})
+        pathway[f"{after}_other"] = {"branch": arms}  # a value the log did not show
+        pathway[after] = {"branch": [*when, {"otherwise": f"{after}_other"}]}
+        fitted.append(
+            {
+                "item": f"pathway.{after}",
+                "value": f"by {attr}",
+                "n": int(row.sum()),
+                "source": f"directly-follows counts for each value of {attr}",
+                "test": f"chi-square of {attr} against the next activity, p = {p:.3g}",
+            }
+        )
     pathway["leave"] = {"exit": "done"}
     first_step = steps[str(starts.index[0])]
     if len(starts) > 1:
@@ -581,6 +684,9 @@ def fit(
         "replications": replications,
         "seed": seed,
         "resources": resources,
+        "attributes": {
+            name: dist for name, (dist, _) in attributes.items() if name in used_attributes(pathway)
+        },
         "arrivals": [{"name": "cases", "start": first_step, **source}],
         "pathway": pathway,
     }
