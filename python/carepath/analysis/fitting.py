@@ -46,6 +46,8 @@ PROFILE_LEVEL = 0.001
 ROUTING_LEVEL = 0.001
 MAX_ROUTING_VALUES = 10
 ATTRIBUTE = "attribute:"  # the prefix of the log's other columns, as read
+# The event-log distances compare the log with this many simulated replications.
+DISTANCE_REPLICATIONS = 5
 
 
 class LogError(ScenarioError):
@@ -490,6 +492,7 @@ def fit(
     tolerance: float = 0.1,
     replications: int = 20,
     seed: int = 1,
+    progress: bool = False,
 ) -> FitResult:
     """Fit a scenario to an event log, and (with ``validate``) compare its
     simulated KPIs with the log's.
@@ -508,6 +511,8 @@ def fit(
         Simulate the fitted model over the log's span and compare each
         activity's mean wait and service and the mean time in system with
         the log's, within ``tolerance`` (relative).
+    progress
+        Show a progress bar over the activities fitted and the validation run.
 
     Returns
     -------
@@ -599,7 +604,9 @@ def fit(
 
     pathway: dict[str, Any] = {}
     durations: dict[str, np.ndarray] = {}
-    for a in activities:
+    from tqdm.auto import tqdm
+
+    for a in tqdm(activities, desc="fitting activities", disable=not progress, leave=False):
         rows = frame[frame["activity"] == a]
         durations[steps[a]] = (rows["end"] - rows["start"]).to_numpy(float)
         service, how, test = fit_duration(durations[steps[a]])
@@ -711,6 +718,7 @@ def _validate(
     replications: int,
     seed: int,
     distances: list[pd.DataFrame],
+    progress: bool = False,
 ) -> pd.DataFrame:
     """The log's KPIs against the fitted model's, per activity and overall;
     the event-log distances are appended to ``distances``."""
@@ -718,14 +726,16 @@ def _validate(
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = run(
+        res = run(scenario, replications=replications, seed=seed, progress=progress)
+        # the distances need simulated event logs: a few replications' are enough
+        logged = run(
             scenario,
-            replications=replications,
+            replications=min(replications, DISTANCE_REPLICATIONS),
             seed=seed,
-            changes={"results.event_log": {"max_events": 10**8}},
+            changes={"results.event_log": {"max_events": 10**9}},
         )
     summary = res.summary().set_index("metric")
-    distances.append(_distances(frame, res, scenario))
+    distances.append(_distances(frame, logged, scenario))
     system = frame.groupby("case").agg(first=("queue", "min"), last=("end", "max"))
     in_system = (system["last"] - system["first"]).to_numpy(float)
     log_kpis = {
@@ -802,6 +812,7 @@ def _distances(frame: pd.DataFrame, res: Any, scenario: Scenario) -> pd.DataFram
     from scipy.stats import wasserstein_distance
 
     sim = res.event_log
+    sim = sim[sim["replication"] < DISTANCE_REPLICATIONS]
     parts = []
     for rep, rows in sim.groupby("replication"):
         inst = _carepath_log(rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ def fit_command(args: argparse.Namespace) -> int:
         tolerance=args.tolerance,
         replications=args.replications,
         seed=args.seed,
+        progress=sys.stderr.isatty(),
     )
     print(result.fitted.to_string(index=False))
     if args.out:
