@@ -402,13 +402,13 @@ def _chance_arms(counts: pd.Series, steps: dict[str, str]) -> list[dict[str, Any
     """Branch arms from counts of next activities, probabilities summing to 1."""
     counts = counts[counts > 0]
     total = float(counts.sum())
-    arms = [
-        {"p": round(float(c) / total, 6), "to": "leave" if t == "<end>" else steps[str(t)]}
-        for t, c in counts.items()
+    probs = [round(float(c) / total, 6) for c in counts]
+    if probs:
+        probs[-1] = round(1.0 - sum(probs[:-1]), 6)
+    return [
+        {"p": p, "to": "leave" if t == "<end>" else steps[str(t)]}
+        for p, t in zip(probs, counts.index)
     ]
-    if arms:
-        arms[-1]["p"] = round(1.0 - sum(arm["p"] for arm in arms[:-1]), 6)
-    return arms
 
 
 def _value_name(value: float) -> str:
@@ -641,7 +641,8 @@ def fit(
             continue
         attr, table, p = split
         when = []
-        for value, counts in table.iterrows():
+        for key, counts in table.iterrows():
+            value = float(key)  # type: ignore[arg-type]
             sub = _chance_arms(counts, steps)
             target = sub[0]["to"] if len(sub) == 1 else f"{after}_{attr}_{_value_name(value)}"
             if len(sub) > 1:
