@@ -336,3 +336,31 @@ def test_an_attribute_that_explains_the_routing_becomes_when_arms():
         "chi-square of triage_colour"
         in result.fitted.set_index("item").loc["pathway.after_triage", "test"]
     )
+
+
+def test_an_xes_log_through_pm4py(tmp_path, event_log):
+    pm4py = pytest.importorskip("pm4py", reason="pip install 'carepath[mining]'")
+    from carepath.analysis.fitting import read_log
+
+    instances = read_log(event_log)
+    origin = pd.Timestamp("2025-01-06", tz="UTC")
+    starts = instances.assign(life="start", t=instances["start"])
+    ends = instances.assign(life="complete", t=instances["end"])
+    both = pd.concat([starts, ends], ignore_index=True)
+    events = pd.DataFrame(
+        {
+            "case:concept:name": both["case"].astype(str),
+            "concept:name": both["activity"],
+            "time:timestamp": origin + pd.to_timedelta(both["t"], unit="h"),
+            "lifecycle:transition": both["life"],
+            "org:resource": both["resource"],
+        }
+    ).sort_values("time:timestamp", kind="stable")
+    path = tmp_path / "log.xes"
+    pm4py.write_xes(events, str(path), show_progress_bar=False)
+    result = fit(path, validate=False)
+    from_xes = result.scenario
+    direct = fit(event_log, validate=False).scenario
+    assert from_xes.resources == direct.resources
+    assert from_xes.arrivals[0].rate == pytest.approx(direct.arrivals[0].rate, rel=1e-3)
+    assert from_xes.pathway["see_doctor"].service.dist == direct.pathway["see_doctor"].service.dist

@@ -166,13 +166,63 @@ def _carepath_log(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _xes(path: str) -> pd.DataFrame:
+    """An XES log (through pm4py) as activity instances: each activity's
+    `start` event paired with its next `complete` in the same case (a
+    complete alone is an instant)."""
+    try:
+        import pm4py
+    except ImportError:
+        raise ImportError("reading XES needs pm4py: pip install 'carepath[mining]'") from None
+    import contextlib
+    import io
+    import os
+
+    if not os.path.isfile(path):
+        raise LogError("log", f"'{path}' does not exist")
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        try:
+            events = pm4py.read_xes(path, show_progress_bar=False)
+        except Exception as err:  # a damaged file: pm4py raises many kinds
+            raise LogError("log", f"cannot read '{os.path.basename(path)}' as XES: {err}") from None
+    for col in ("case:concept:name", "concept:name", "time:timestamp"):
+        if col not in events.columns:
+            raise LogError("log", f"the XES events have no '{col}'")
+    life = events.get("lifecycle:transition", pd.Series("complete", index=events.index))
+    events = events.assign(life=life.astype(str).str.lower())
+    if "org:resource" not in events.columns:
+        events = events.assign(**{"org:resource": None})
+    rows = []
+    for (case, activity), group in events.groupby(
+        ["case:concept:name", "concept:name"], sort=False
+    ):
+        group = group.sort_values("time:timestamp", kind="stable")
+        started = None
+        for stamp, life_, who in zip(
+            group["time:timestamp"], group["life"], group["org:resource"], strict=True
+        ):
+            if life_ == "start":
+                started = stamp
+            elif life_ == "complete":
+                rows.append((case, activity, stamp if started is None else started, stamp, who))
+                started = None
+    out = pd.DataFrame(rows, columns=["case", "activity", "start", "end", "resource"])
+    for col in ("start", "end"):
+        out[col] = pd.to_datetime(out[col], utc=True).dt.tz_localize(None)
+    if out["resource"].isna().all():
+        out = out.drop(columns=["resource"])
+    return out
+
+
 def read_log(
     log: str | Path | pd.DataFrame,
     columns: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """The log as activity instances, its columns renamed to ``case``,
     ``activity``, ``start``, ``end`` (and ``arrival``, ``resource`` when
-    present): a CSV or Parquet file, a DataFrame, or carepath's own event log.
+    present): a CSV, Parquet or XES file, a DataFrame, or carepath's own
+    event log.
 
     Raises
     ------
@@ -181,6 +231,8 @@ def read_log(
     """
     if isinstance(log, pd.DataFrame):
         frame = log
+    elif str(log).lower().endswith(".xes"):
+        frame = _xes(str(log))
     else:
         from ..model.data_files import read_table, resolve
 
