@@ -364,3 +364,60 @@ def test_an_xes_log_through_pm4py(tmp_path, event_log):
     assert from_xes.resources == direct.resources
     assert from_xes.arrivals[0].rate == pytest.approx(direct.arrivals[0].rate, rel=1e-3)
     assert from_xes.pathway["see_doctor"].service.dist == direct.pathway["see_doctor"].service.dist
+
+
+def test_shifts_and_a_profile_where_the_log_shows_them():
+    # three doctors on weekdays 08:00-20:00, one at other times (none on
+    # Monday 00:00-08:00, which no shift covers), and a day-time profile
+    truth = {
+        "name": "clinic",
+        "horizon": "6 weeks",
+        "results": {"event_log": {"max_events": 10**7}},
+        "resources": {
+            "doctor": {
+                "shifts": [
+                    {"days": "weekdays", "start": "08:00", "end": "20:00", "capacity": 3},
+                    {"days": "weekdays", "start": "20:00", "end": "08:00", "capacity": 1},
+                    {"days": ["sat", "sun"], "start": "00:00", "end": "00:00", "capacity": 1},
+                ]
+            },
+            "desk": {"capacity": 2},
+        },
+        "arrivals": [
+            {
+                "name": "a",
+                "profile": {
+                    "hourly": [0.3] * 8 + [3.0] * 12 + [0.3] * 4,
+                    "weekday": [1, 1, 1, 1, 1, 0.4, 0.4],
+                },
+                "start": "book_in",
+            }
+        ],
+        "pathway": {
+            "book_in": {
+                "seize": "desk",
+                "service": {"dist": "exponential", "mean": 0.1},
+                "then": "see",
+            },
+            "see": {
+                "seize": "doctor",
+                "service": {"dist": "gamma", "mean": 0.8, "sd": 0.4},
+                "then": "out",
+            },
+            "out": {"exit": "done"},
+        },
+    }
+    log = cp.run(truth, replications=1, seed=2).event_log
+    sc = fit(log, validate=False).scenario
+    profile = sc.arrivals[0].profile
+    assert profile is not None and min(profile.hourly[9:19]) > 5 * max(profile.hourly[:7])
+
+    def level(day: str, hour: int) -> int:
+        return sum(
+            s.capacity
+            for s in sc.resources["doctor"].shifts
+            if day in s.days and int(s.start[:2]) <= hour < (int(s.end[:2]) or 24)
+        )
+
+    assert level("tue", 10) == 3 and level("tue", 3) == 1 and level("mon", 3) == 0
+    assert sc.resources["desk"].shifts is None  # busy or not, two desks all week

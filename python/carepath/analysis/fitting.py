@@ -406,32 +406,35 @@ def _empirical(x: np.ndarray) -> dict[str, Any]:
 
 
 def _arrivals(
-    first: np.ndarray, span: float, unit: str, origin: pd.Timestamp | None
+    first: np.ndarray, span: float, unit: str, start_hour: float
 ) -> tuple[dict[str, Any], str, str]:
     """A Poisson rate, or an hour x weekday profile if the counts by hour of
-    the week reject a constant rate (chi-square)."""
+    the week reject a constant rate (a chi-square test against each hour's
+    exposure in the log, so that a part week does not count as a pattern)."""
     from scipy import stats
 
     n = first.size
     rate = n / span
-    weeks = span * UNIT_HOURS[unit] / 168.0
-    if origin is None or weeks < 2 or n < 168 * 5:
-        return {"rate": float(f"{rate:.6g}")}, f"{n} cases over {span:g} {unit}", "-"
-    hours = (
-        (first * UNIT_HOURS[unit] + origin.day_of_week * 24 + origin.hour + origin.minute / 60) // 1
-    ) % 168
-    counts = np.bincount(hours.astype(int), minlength=168)
-    p = float(stats.chisquare(counts).pvalue)
+    hours = UNIT_HOURS[unit]
+    weeks = span * hours / 168.0
+    plain = {"rate": float(f"{rate:.6g}")}, f"{n} cases over {span:g} {unit}"
+    if weeks < 2 or n < 168 * 5:
+        return (*plain, "-")
+    slot = ((first * hours + start_hour) // 1).astype(int) % 168
+    counts = np.bincount(slot, minlength=168).astype(float)
+    clock = np.arange(int(np.ceil(span * hours)))  # the hours the log covers
+    exposure = np.bincount((clock + int(start_hour)) % 168, minlength=168).astype(float)
+    if np.any(exposure == 0):
+        return (*plain, "-")
+    p = float(stats.chisquare(counts, exposure * counts.sum() / exposure.sum()).pvalue)
     test = f"chi-square of counts by hour of week, p = {p:.3g}"
     if p >= PROFILE_LEVEL:
-        return {"rate": float(f"{rate:.6g}")}, f"{n} cases over {span:g} {unit}", test
-    by_hour = counts.reshape(7, 24)
-    hourly_per_week = by_hour.sum(axis=0) / 7.0 / weeks  # arrivals an hour, average weekday
-    day_total = by_hour.sum(axis=1)
-    weekday = day_total / day_total.mean() if day_total.mean() > 0 else np.ones(7)
-    per_unit = UNIT_HOURS[unit]  # an hourly count is a rate per hour: in time units
+        return (*plain, test)
+    per_hour = (counts / exposure).reshape(7, 24)  # arrivals an hour, by weekday and hour
+    hourly = per_hour.mean(axis=0)
+    weekday = per_hour.mean(axis=1) / max(per_hour.mean(), 1e-12)
     profile = {
-        "hourly": [float(f"{v * per_unit:.6g}") for v in hourly_per_week],
+        "hourly": [float(f"{v * hours:.6g}") for v in hourly],  # per time unit
         "weekday": [float(f"{v:.6g}") for v in weekday],
     }
     return {"profile": profile}, f"{n} cases by hour and weekday over {weeks:.1f} weeks", test
@@ -519,6 +522,59 @@ def _routing_attribute(
     return best
 
 
+# Shifts are fitted when the log covers this many weeks, and the most in
+# service is below half the peak in at least this share of the week's hours.
+SHIFT_WEEKS = 2
+SHIFT_QUIET_SHARE = 1 / 6
+
+
+def _shifts(rows: pd.DataFrame, unit: str, start_hour: float) -> list[dict[str, Any]] | None:
+    """Shifts from the most in service in each hour of the week (over the
+    weeks of the log), when that varies: one per run of hours at one level
+    within a day; None when one capacity fits (or the log is too short)."""
+    hours = UNIT_HOURS[unit]
+    starts = rows["start"].to_numpy(float) * hours + start_hour  # hours since a Monday 00:00
+    ends = rows["end"].to_numpy(float) * hours + start_hour
+    if (ends.max() - starts.min()) < SHIFT_WEEKS * 168:
+        return None
+    times = np.concatenate([starts, ends])
+    steps = np.concatenate([np.ones_like(starts), -np.ones_like(ends)])
+    order = np.lexsort((steps, times))  # an end before a start at one instant
+    times, level = times[order], np.cumsum(steps[order])
+    n_hours = int(np.ceil(times.max())) + 1
+    most = np.zeros(n_hours)
+    # each interval [times[i], times[i + 1]) at level[i] raises every hour it touches
+    first = np.floor(times[:-1]).astype(int)
+    last = np.ceil(times[1:]).astype(int) - 1
+    np.maximum.at(most, first, level[:-1])
+    for i in np.flatnonzero(last > first):  # the few intervals over an hour's end
+        most[first[i] : last[i] + 1] = np.maximum(most[first[i] : last[i] + 1], level[i])
+    by_hour = np.zeros(168)
+    np.maximum.at(by_hour, np.arange(n_hours) % 168, most)
+    peak = by_hour.max()
+    if peak < 1 or np.mean(by_hour < peak / 2) < SHIFT_QUIET_SHARE:
+        return None
+    shifts = []
+    for d in range(7):
+        day = by_hour[24 * d : 24 * d + 24].astype(int)
+        h = 0
+        while h < 24:
+            j = h
+            while j < 24 and day[j] == day[h]:
+                j += 1
+            if day[h] > 0:
+                shifts.append(
+                    {
+                        "days": [WEEKDAYS[d]],
+                        "start": f"{h:02d}:00",
+                        "end": f"{j % 24:02d}:00",
+                        "capacity": int(day[h]),
+                    }
+                )
+            h = j
+    return shifts
+
+
 def used_attributes(pathway: dict[str, Any]) -> set[str]:
     """The attributes a fitted pathway's conditions name."""
     names = set()
@@ -601,7 +657,10 @@ def fit(
     first = frame.groupby("case")["queue"].min().sort_values().to_numpy()
     window = float(first.max())  # cases arrive over [0, window]
     span = float(frame["end"].max())
-    source, how, test = _arrivals(first, window, time_unit, origin)
+    start_hour = (
+        0.0 if origin is None else origin.day_of_week * 24 + origin.hour + origin.minute / 60
+    )
+    source, how, test = _arrivals(first, window, time_unit, start_hour)
     if origin is not None:
         until = origin + pd.Timedelta(hours=window * UNIT_HOURS[time_unit])
         how += f", {origin:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M}"
@@ -623,6 +682,10 @@ def fit(
     moves = pd.crosstab(ordered["activity"][~censored], nxt[~censored])
     starts = ordered.groupby("case")["activity"].first().value_counts()
 
+    start_hour = (
+        0.0 if origin is None else origin.day_of_week * 24 + origin.hour + origin.minute / 60
+    )
+
     # resources: by group of the individuals seen, else one per activity
     resources: dict[str, dict[str, Any]] = {}
     uses: dict[str, str] = {}
@@ -639,20 +702,21 @@ def fit(
             how = f"{seen} individuals seen, at most {busy} in service at once"
         else:
             group = steps[a]
+            members = rows
             capacity = at_once
             how = "the most in service at once"
         uses[a] = group
-        if group not in resources:
+        if group in resources:
+            continue
+        shifts = _shifts(members, time_unit, start_hour)
+        if shifts is None:
             resources[group] = {"capacity": capacity}
-            fitted.append(
-                {
-                    "item": f"resources.{group}.capacity",
-                    "value": capacity,
-                    "n": len(rows),
-                    "source": how,
-                    "test": "-",
-                }
-            )
+            item, value = f"resources.{group}.capacity", capacity
+        else:
+            resources[group] = {"shifts": shifts}
+            item, value = f"resources.{group}.shifts", f"{len(shifts)} shifts"
+            how = "the most in service in each hour of the week, over the weeks of the log"
+        fitted.append({"item": item, "value": value, "n": len(rows), "source": how, "test": "-"})
 
     pathway: dict[str, Any] = {}
     durations: dict[str, np.ndarray] = {}
