@@ -82,6 +82,7 @@ def test_a_round_trip_through_carepaths_own_event_log_reproduces_its_kpis(event_
     distance = result.distances.set_index("distance")["value"]
     assert distance["cycle_time_emd"] < 0.1 and distance["ngram_2"] < 0.05
     assert distance["circadian_emd"] < 1.0  # hours
+    assert 0 <= distance["throughput_by_hour"] < 0.5
 
 
 def test_a_log_in_plain_columns_with_timestamps_and_individuals(tmp_path):
@@ -338,6 +339,7 @@ def test_an_attribute_that_explains_the_routing_becomes_when_arms():
     )
 
 
+@pytest.mark.filterwarnings("ignore:Install the optional requirement")  # pm4py's own hint
 def test_an_xes_log_through_pm4py(tmp_path, event_log):
     pm4py = pytest.importorskip("pm4py", reason="pip install 'carepath[mining]'")
     from carepath.analysis.fitting import read_log
