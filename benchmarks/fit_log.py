@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 import carepath as cp
-from carepath.analysis.fitting import _carepath_log
+from carepath.analysis.log_input import carepath_log
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +29,7 @@ def main() -> None:
     sc = cp.load(ROOT / "docs" / "examples" / "fit" / "ed.yaml")
     changes = {"horizon": f"{args.weeks} weeks", "results.event_log": {"max_events": 10**9}}
     events = cp.run(sc, replications=1, seed=1, changes=changes).event_log
-    log = _carepath_log(events).drop(columns=["resource"])
+    log = carepath_log(events).drop(columns=["resource"])
     print(f"{len(log):,} activity rows, {log['case'].nunique():,} cases")
     for validate in (False, True):
         start = time.perf_counter()

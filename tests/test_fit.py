@@ -423,3 +423,14 @@ def test_shifts_and_a_profile_where_the_log_shows_them():
 
     assert level("tue", 10) == 3 and level("tue", 3) == 1 and level("mon", 3) == 0
     assert sc.resources["desk"].shifts is None  # busy or not, two desks all week
+
+
+def test_a_bad_time_is_named_by_its_own_column_and_row(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "case,activity,start,end,arrival\n"
+        "1,a,2025-01-01 08:00,2025-01-01 08:10,\n"
+        "1,b,2025-01-01 08:20,later,2025-01-01 08:10\n"
+    )
+    with pytest.raises(LogError, match=r"column 'end', row 2: cannot read 'later'"):
+        fit(path, arrival="arrival", validate=False)
