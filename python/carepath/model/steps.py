@@ -95,34 +95,20 @@ class BranchArm(BaseModel):
 
 
 # The keys each action takes besides itself; `then` is required where listed.
+# what a queue for servers takes, one resource or several at once
+_QUEUEING = (
+    "units",
+    "service",
+    "scale",
+    "priority",
+    "order",
+    "waiting_since",
+    "patience",
+    "on_renege",
+)
 _OPTIONS: dict[str, tuple[str, ...]] = {
-    "seize": (
-        "choose",
-        "as_",
-        "units",
-        "service",
-        "scale",
-        "priority",
-        "order",
-        "waiting_since",
-        "patience",
-        "on_renege",
-        "max_queue",
-        "on_balk",
-        "then",
-    ),
-    "seize_all": (
-        "take",
-        "units",
-        "service",
-        "scale",
-        "priority",
-        "order",
-        "waiting_since",
-        "patience",
-        "on_renege",
-        "then",
-    ),
+    "seize": ("choose", "as_", *_QUEUEING, "max_queue", "on_balk", "then"),
+    "seize_all": ("take", *_QUEUEING, "then"),
     "delay": ("scale", "patience", "on_renege", "then"),
     "wait_until": ("then",),
     "batch": ("then",),
