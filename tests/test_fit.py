@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import carepath as cp
+from browser import IMAGE_SIZES, chromium_page
 from carepath.analysis.fitting import LogError, fit, fit_duration
 
 pytestmark = pytest.mark.filterwarnings("ignore::carepath.errors.LoadWarning")
@@ -253,29 +254,14 @@ def test_a_log_from_another_engine_is_fitted_and_its_kpis_reproduced():
 
 
 def test_the_fit_report_renders_in_headless_chromium(tmp_path, event_log):
-    import shutil
-
     from carepath.outputs.fit_report import write_fit_report
 
     result = fit(event_log, replications=5)
     path = write_fit_report(result, tmp_path / "fit-report.html")
     text = path.read_text()
     assert "The model against the log" in text and text.count("<img") == 3
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install 'carepath[browser]'")
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.skip("needs a Chromium: apt-get install chromium")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(path.as_uri())
-        sizes = page.eval_on_selector_all(
-            "img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])"
-        )
-        browser.close()
+    with chromium_page(path) as (page, errors):
+        sizes = page.eval_on_selector_all("img", IMAGE_SIZES)
     assert errors == []
     assert len(sizes) == 3 and all(done and w > 100 and h > 100 for done, w, h in sizes)
 

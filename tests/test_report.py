@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 
 import pytest
 
 import carepath as cp
+from browser import IMAGE_SIZES, chromium_page
 from carepath.cli import main
 from carepath.outputs.plots import figures
 from carepath.outputs.report import report_html
@@ -47,33 +47,14 @@ def test_cli_report_writes_the_page_and_figures(tmp_path):
     assert not list(tmp_path.glob(".*.part"))  # nothing half-written left behind
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def test_report_renders_in_headless_chromium(tmp_path, copd):
-    """Playwright (the optional 'browser' extra) drives Debian's Chromium; skipped,
-    saying why, where either is missing."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install 'carepath[browser]'")
-    executable = _chromium()
-    if executable is None:
-        pytest.skip("needs a Chromium: apt-get install chromium")
     sc, res = copd
     path = tmp_path / "report.html"
     path.write_text(report_html(res, sc))
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(path.as_uri())
-        sizes = page.eval_on_selector_all(
-            "img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])"
-        )
+    with chromium_page(path) as (page, errors):
+        sizes = page.eval_on_selector_all("img", IMAGE_SIZES)
         title = page.title()
         rows = page.eval_on_selector_all("table tr", "els => els.length")
-        browser.close()
     assert errors == []
     assert len(sizes) == len(list(figures(res))) and all(
         done and w > 100 and h > 100 for done, w, h in sizes
