@@ -127,3 +127,29 @@ def test_process_mining_discovers_the_pathway(tmp_path):
         ("advice", "done"),
     } <= set(dfg)
     assert ("see_gp", "advice") not in dfg
+
+
+def test_a_hold_ends_at_its_release():
+    # a bed held over a stay and given back at a release step
+    sc = scenario(
+        {
+            "admit": {"seize": "bed", "then": "stay"},
+            "stay": {"delay": {"dist": "exponential", "mean": 5.0}, "then": "discharge"},
+            "discharge": {"release": "bed", "then": "out"},
+            "out": {"exit": "home"},
+        },
+        [{"name": "a", "rate": 0.5, "start": "admit"}],
+        resources={"bed": {"capacity": 4}},
+        results=LOG,
+    )
+    res = cp.run(sc, replications=1)
+    log = res.event_log
+    assert log.attrs["time_unit"] == "hours"
+    released = log[log["event"] == "release"]
+    metrics = res.values("baseline").iloc[0]
+    at_discharge = released[released["step"] == "discharge"]
+    assert len(at_discharge) == len(released) == metrics["exits.home"] > 0  # discharge, then out
+    assert set(at_discharge["resource"]) == {"bed"}
+    seized = log[(log["event"] == "start") & (log["step"] == "admit")].set_index("patient")["time"]
+    given = at_discharge.set_index("patient")["time"]
+    assert (given >= seized.reindex(given.index)).all()

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from .engine.run import run
     from .errors import CarepathError, ScenarioError, SimulationError
     from .model import Scenario, load
+    from .outputs.animation import animate
+    from .outputs.explorer import explore
     from .results.results import Results
     from .scenarios import builtin_ids
     from .sweeps.api import sweep
@@ -44,8 +46,10 @@ _WHERE = {
     "SimulationError": "carepath.errors",
     "SweepResult": "carepath.sweeps.result",
     "abc": "carepath.sweeps.calibrate",
+    "animate": "carepath.outputs.animation",
     "builtin_ids": "carepath.scenarios",
     "calibrate": "carepath.sweeps.calibrate",
+    "explore": "carepath.outputs.explorer",
     "fit": "carepath.analysis.fitting",
     "load": "carepath.model.loading",
     "psa": "carepath.analysis.economics",
@@ -66,8 +70,10 @@ __all__ = [
     "SweepResult",
     "__version__",
     "abc",
+    "animate",
     "builtin_ids",
     "calibrate",
+    "explore",
     "fit",
     "load",
     "psa",

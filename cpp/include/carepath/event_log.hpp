@@ -17,6 +17,7 @@ enum class LogEvent : std::int8_t {
     Dna = 6,       // did not attend a slot
     Full = 7,      // found no free slot
     Exit = 8,      // left the system (at an exit step)
+    Release = 9,   // gave back a hold (at a release step, or what is left at exit)
 };
 
 struct EventLog {

@@ -139,7 +139,7 @@ def fit(
     end: str = "end",
     arrival: str | None = None,
     resource: str | None = None,
-    time_unit: str = "hours",
+    time_unit: str | None = None,
     name: str = "fitted",
     validate: bool = True,
     tolerance: float = 0.1,
@@ -159,7 +159,8 @@ def fit(
         The log's column names.  Times are timestamps, or numbers in
         ``time_unit``.
     time_unit
-        The scenario's unit (``minutes``, ``hours`` or ``days``).
+        The scenario's unit (``minutes``, ``hours`` or ``days``); by
+        default carepath's own log's unit, else hours.
     validate, tolerance, replications, seed
         Simulate the fitted model over the log's span and compare each
         activity's mean wait and service and the mean time in system with
@@ -178,14 +179,16 @@ def fit(
         A missing column, an unreadable time, an end before its start, a
         log with one case or one activity, naming the row and column.
     """
-    if time_unit not in UNIT_HOURS:
+    if time_unit is not None and time_unit not in UNIT_HOURS:
         raise LogError("time_unit", f"must be minutes, hours or days, got {time_unit!r}")
     columns = {"case": case, "activity": activity, "start": start, "end": end}
     if arrival:
         columns["arrival"] = arrival
     if resource:
         columns["resource"] = resource
-    frame, origin = prepare(read_log(log, columns), time_unit)
+    instances = read_log(log, columns)
+    time_unit = time_unit or instances.attrs.get("time_unit", "hours")
+    frame, origin = prepare(instances, time_unit)
     activities = list(dict.fromkeys(frame.sort_values("start", kind="stable")["activity"]))
     if len(activities) < 2:
         raise LogError("log", f"has one activity ('{activities[0]}'): there is no pathway to fit")
@@ -330,11 +333,10 @@ def _fit_pathway(
     attributes = case_attributes(frame)
     ordered = frame.sort_values(["case", "start", "end"], kind="stable")
     nxt = ordered.groupby("case")["activity"].shift(-1).fillna("<end>")
-    # a case that came in the log's last 5% may still have been under way when
-    # it ends: where it went after its last activity is not known, so that
-    # move is left out (its others count)
-    came = ordered.groupby("case")["queue"].transform("min")
-    censored = (nxt == "<end>") & (came > 0.95 * window)
+    # an activity that ended in the log's last 5% may have been followed by
+    # one the log stops before: its moves are left out, whatever the log
+    # shows next (leaving out only its ends would count too many onward moves)
+    censored = ordered["end"] > 0.95 * window
     moves = pd.crosstab(ordered["activity"][~censored], nxt[~censored])
     pathway: dict[str, Any] = {}
     for a in tqdm(list(steps), desc="fitting activities", disable=not progress, leave=False):

@@ -27,7 +27,9 @@ class LogError(ScenarioError):
 
 def carepath_log(frame: pd.DataFrame) -> pd.DataFrame:
     """carepath's own event log (``res.event_log``) as activity instances:
-    each start..complete at a step with a resource, joined at its queue."""
+    each start..complete at a step with a resource, joined at its queue; a
+    hold (its complete at its start) lasts until its release, as a bed
+    episode in a hospital's extract does."""
     log = frame
     if "variant" in log.columns:
         log = log[log["variant"] == log["variant"].iloc[0]]
@@ -40,7 +42,8 @@ def carepath_log(frame: pd.DataFrame) -> pd.DataFrame:
     rows = starts.merge(ends[[*key, "time"]], on=key, suffixes=("", "_end"))
     rows = rows.merge(joined[[*key, "time"]].rename(columns={"time": "joined"}), on=key, how="left")
     rows = rows[rows["time_end"] >= rows["time"]].drop_duplicates(key)
-    return pd.DataFrame(
+    rows = _held_until_release(rows, log[log["event"] == "release"])
+    out = pd.DataFrame(
         {
             "case": rows["patient"].to_numpy(),
             "activity": rows["step"].astype(str).to_numpy(),
@@ -50,6 +53,29 @@ def carepath_log(frame: pd.DataFrame) -> pd.DataFrame:
             "resource": rows["resource"].astype(str).to_numpy(),
         }
     )
+    out.attrs.update(frame.attrs)
+    return out
+
+
+def _held_until_release(rows: pd.DataFrame, releases: pd.DataFrame) -> pd.DataFrame:
+    """Each hold's end moved to the patient's next release of its resource."""
+    if releases.empty:
+        return rows
+    rows = rows.assign(resource=rows["resource"].astype(str)).sort_values("time", kind="stable")
+    given = releases.assign(resource=releases["resource"].astype(str))[
+        ["patient", "resource", "time"]
+    ].rename(columns={"time": "released"})
+    rows = pd.merge_asof(
+        rows,
+        given.sort_values("released", kind="stable"),
+        left_on="time",
+        right_on="released",
+        by=["patient", "resource"],
+        direction="forward",
+    )
+    held = (rows["time_end"] == rows["time"]) & rows["released"].notna()
+    rows.loc[held, "time_end"] = rows.loc[held, "released"]
+    return rows.drop(columns="released")
 
 
 def read_xes(path: str) -> pd.DataFrame:
@@ -107,8 +133,8 @@ def read_log(
 ) -> pd.DataFrame:
     """The log as activity instances, its columns renamed to ``case``,
     ``activity``, ``start``, ``end`` (and ``arrival``, ``resource`` when
-    present): a CSV, Parquet or XES file, a DataFrame, or carepath's own
-    event log.
+    present): a CSV, Parquet or XES file (or the id of a built-in scenario
+    whose log carepath ships), a DataFrame, or carepath's own event log.
 
     Raises
     ------
@@ -121,8 +147,10 @@ def read_log(
         frame = read_xes(str(log))
     else:
         from ..model.data_files import read_table, resolve
+        from ..scenarios import builtin_log
 
-        path = resolve(str(log), None)
+        shipped = None if Path(str(log)).exists() else builtin_log(str(log))
+        path = str(shipped) if shipped is not None else resolve(str(log), None)
         frame = read_table(path, "log")
     if {"patient", "step", "event", "time"} <= set(frame.columns):
         frame = carepath_log(frame)
@@ -141,6 +169,8 @@ def read_log(
     for col in frame.columns:  # the others may be case attributes
         if col not in used:
             out[f"{ATTRIBUTE}{col}"] = frame[col].to_numpy()
+    if "time_unit" in frame.attrs:  # carepath's own log knows its unit
+        out.attrs["time_unit"] = frame.attrs["time_unit"]
     return out
 
 

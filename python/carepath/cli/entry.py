@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import CarepathError, ScenarioError, SimulationError
 from ..scenarios import builtin_ids
-from . import analysis, check, fit, run, scenarios, sweep
+from . import analysis, check, fit, present, run, scenarios, sweep
 from .common import scenario_of
 from .exit_codes import (
     EXIT_BUG,
@@ -270,6 +270,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     analysis.add_parsers(sub, options)
     fit.add_parser(sub)
+    present.add_parsers(sub)
 
     scenarios = sub.add_parser(
         "scenarios",
@@ -327,6 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "calibrate": sweep.calibrate_command,
             "check": check.check_command,
             "fit": fit.fit_command,
+            "explore": present.explore_command,
+            "animate": present.animate_command,
             "select": analysis.select_command,
             "schema": scenarios.schema_command,
             "scenarios": scenarios.scenarios_command,

@@ -20,7 +20,12 @@ def add_parser(sub: Any) -> None:
         "span and compare each activity's mean wait and service and the mean time in system "
         "with the log's.  Exit 0 when every KPI is within --tolerance, 3 when not.",
     )
-    fit.add_argument("log", metavar="LOG")
+    fit.add_argument(
+        "log",
+        metavar="LOG",
+        help="a CSV, Parquet or XES file, or a built-in scenario whose log carepath ships "
+        "(stroke-capacity)",
+    )
     fit.add_argument("-o", "--out", metavar="FILE.yaml", help="write the fitted scenario here")
     fit.add_argument(
         "--report",
@@ -29,7 +34,11 @@ def add_parser(sub: Any) -> None:
     )
     for key in ("case", "activity", "start", "end", "arrival", "resource"):
         fit.add_argument(f"--{key}", metavar="COLUMN", help=f"the log's {key} column")
-    fit.add_argument("--time-unit", default="hours", choices=("minutes", "hours", "days"))
+    fit.add_argument(
+        "--time-unit",
+        choices=("minutes", "hours", "days"),
+        help="the scenario's unit, and numeric times' (default: carepath's own log's, else hours)",
+    )
     fit.add_argument("--name", default="fitted", help="the scenario's name")
     fit.add_argument("--no-validate", action="store_true", help="fit only")
     fit.add_argument("--tolerance", type=float, default=0.1, help="relative (default 0.1)")

@@ -291,6 +291,7 @@ def _results(
         event_log=event_log,
         hours_per_unit=UNIT_HOURS[sc.time_unit],
         start_hour_of_week=sc.start.hour_of_week,
+        model=sc,
     )
 
 
@@ -340,6 +341,8 @@ def _run_detailed(
         [np.concatenate([t.get(c, np.full(reps, np.nan)) for t in tables]) for c in columns]
     )
     log = pd.concat(logs, ignore_index=True) if logs else None
+    if log is not None:
+        log.attrs["time_unit"] = sc.time_unit  # for carepath fit, and kept in Parquet
     return _results(sc, table, columns, runs, reps, seed, series, log)
 
 

@@ -17,7 +17,18 @@ if TYPE_CHECKING:
     from ..model import Scenario
 
 # In the engine's order (cpp/include/carepath/event_log.hpp).
-EVENTS = ("arrive", "schedule", "start", "complete", "renege", "balk", "dna", "full", "exit")
+EVENTS = (
+    "arrive",
+    "schedule",
+    "start",
+    "complete",
+    "renege",
+    "balk",
+    "dna",
+    "full",
+    "exit",
+    "release",
+)
 # XES lifecycle transitions of each event (the standard lifecycle model).
 LIFECYCLE = {
     "arrive": "complete",
@@ -29,6 +40,7 @@ LIFECYCLE = {
     "dna": "ate_abort",
     "full": "withdraw",
     "exit": "complete",
+    "release": "complete",
 }
 # Time 0 is put on this Monday when timestamps are needed (XES).
 EPOCH = pd.Timestamp("2024-01-01")

@@ -25,6 +25,7 @@ from ..io import atomic_path
 from .intervals import t_interval
 
 if TYPE_CHECKING:
+    from ..model.scenario import Scenario
     from ..model.targets import Target
     from .series import Series
 
@@ -69,6 +70,8 @@ class Results:
         For a run to a precision (``cp.run(..., precision=0.05)``): per
         variant and metric, the replications needed, the mean and the
         deviation reached, and whether the look-ahead confirmed it.
+    model
+        The Scenario that was run (for ``explore`` and ``animate``).
     """
 
     table: np.ndarray
@@ -84,6 +87,7 @@ class Results:
     hours_per_unit: float = 1.0
     start_hour_of_week: float = 0.0
     replication_report: pd.DataFrame | None = None
+    model: Scenario | None = field(default=None, repr=False)
 
     # defined by the modules built on Results (see carepath.deferred)
     targets = DefinedAbove("carepath.results.target_table")
@@ -92,6 +96,8 @@ class Results:
     p_delay = DefinedAbove("carepath.analysis.bed_planning")
     warmup_analysis = DefinedAbove("carepath.analysis.warmup")
     plot = DefinedAbove("carepath.outputs.plots")
+    explore = DefinedAbove("carepath.outputs.explorer")
+    animate = DefinedAbove("carepath.outputs.animation")
     _repr_html_ = DefinedAbove("carepath.outputs.notebook")
 
     @classmethod

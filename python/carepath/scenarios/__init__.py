@@ -32,3 +32,10 @@ def builtin_text(scenario_id: str) -> str:
 def builtin_folder() -> Path:
     """The folder of the built-in scenarios: their data files' paths start here."""
     return Path(str(resources.files(BUILTIN_PACKAGE)))
+
+
+def builtin_log(scenario_id: str) -> Path | None:
+    """The event log shipped for a built-in scenario (for ``carepath fit``),
+    or None when it has none."""
+    path = builtin_folder() / "logs" / f"{scenario_id}.csv"
+    return path if path.is_file() else None

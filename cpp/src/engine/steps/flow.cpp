@@ -98,6 +98,7 @@ void Simulation::exit(std::uint32_t slot, const StepSpec& st) {
             if (h < 0) continue;
             std::uint32_t& held = ws_.pool.held(slot)[h];
             if (held == 0) continue;
+            log_event(p, LogEvent::Release, static_cast<std::int32_t>(r));
             if (spec_.economics) charge_hold(p, r, static_cast<double>(held));
             for (; held > 0; --held) {
                 ws_.resources[r].end_service(now_);

@@ -247,6 +247,7 @@ bool Simulation::release(std::uint32_t slot, const StepSpec& st) {
                                  "', which the patient does not hold");
     const std::uint32_t units = std::min(held[h], std::max<std::uint32_t>(held[m_.n_held + h], 1));
     held[h] -= units;
+    log_event(p, LogEvent::Release, which);
     if (spec_.economics) charge_hold(p, r_index, static_cast<double>(units));
     Resource& r = ws_.resources[r_index];
     r.end_services(now_, static_cast<int>(units));

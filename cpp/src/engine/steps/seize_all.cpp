@@ -157,6 +157,7 @@ bool Simulation::release_all(std::uint32_t slot, const StepSpec& st) {
     for (int r : st.resources) {
         const auto h = static_cast<std::size_t>(m_.held_index[static_cast<std::size_t>(r)]);
         if (held[h] == 0) continue;
+        log_event(p, LogEvent::Release, r);
         if (spec_.economics) charge_hold(p, static_cast<std::size_t>(r), static_cast<double>(held[h]));
         resource(r).end_services(now_, static_cast<int>(held[h]));
         held[h] = 0;
