@@ -68,7 +68,8 @@ def test_the_cli_animation_of_smart_triage_plays_in_chromium(tmp_path):
             """() => { const g = document.querySelector('.plotly-graph-div');
             const names = g._transitionData._frames.map(f => f.name);
             return Plotly.animate(g, [names[Math.floor(names.length / 2)]],
-              {mode: 'immediate', transition: {duration: 0}, frame: {duration: 0, redraw: true}}); }"""
+              {mode: 'immediate', transition: {duration: 0},
+               frame: {duration: 0, redraw: true}}); }"""
         )
         points = p.locator(".plotly-graph-div .scatterlayer .point").count()
         assert points > 0

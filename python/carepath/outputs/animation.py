@@ -61,7 +61,8 @@ class Animation:
             tmp.write_text(text, encoding="utf-8")
 
     def _repr_html_(self) -> str:
-        return str(self.figure.to_html(include_plotlyjs="cdn", full_html=False))
+        # plotly.js inlined here too: a notebook opened offline still plays it
+        return str(self.figure.to_html(include_plotlyjs=True, full_html=False))
 
 
 def _busiest_day(log: pd.DataFrame, unit: str) -> tuple[float, float]:
