@@ -100,6 +100,8 @@ class Explorer:
         One row per (point, target): whether it was met.
     replications, seed
         Of every point.
+    variants, metrics
+        What the page shows, in its order.
     """
 
     scenario: Scenario
@@ -252,16 +254,7 @@ def explore(
                         "met": t.met,
                     }
                 )
-    grid = pd.DataFrame(rows)
-    order = {m: k for k, m in enumerate(names)}
-    grid = grid.sort_values(
-        ["variant", "metric", "point"],
-        key=lambda c: (
-            c.map(order) if c.name == "metric" else c.map(shown.index) if c.name == "variant" else c
-        ),
-        kind="stable",
-        ignore_index=True,
-    )
+    grid = pd.DataFrame(rows)  # by point, then variant and metric
     targets = pd.DataFrame(met_rows, columns=["point", "label", "variant", "metric", "met"])
     result = Explorer(sc, levels, grid, targets, reps, seed_, shown, names)
     if out is not None:
