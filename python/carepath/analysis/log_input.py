@@ -43,7 +43,7 @@ def carepath_log(frame: pd.DataFrame) -> pd.DataFrame:
     rows = rows.merge(joined[[*key, "time"]].rename(columns={"time": "joined"}), on=key, how="left")
     rows = rows[rows["time_end"] >= rows["time"]].drop_duplicates(key)
     rows = _held_until_release(rows, log[log["event"] == "release"])
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "case": rows["patient"].to_numpy(),
             "activity": rows["step"].astype(str).to_numpy(),
@@ -53,8 +53,6 @@ def carepath_log(frame: pd.DataFrame) -> pd.DataFrame:
             "resource": rows["resource"].astype(str).to_numpy(),
         }
     )
-    out.attrs.update(frame.attrs)
-    return out
 
 
 def _held_until_release(rows: pd.DataFrame, releases: pd.DataFrame) -> pd.DataFrame:
@@ -152,6 +150,7 @@ def read_log(
         shipped = None if Path(str(log)).exists() else builtin_log(str(log))
         path = str(shipped) if shipped is not None else resolve(str(log), None)
         frame = read_table(path, "log")
+    unit = frame.attrs.get("time_unit")  # carepath's own log knows its unit
     if {"patient", "step", "event", "time"} <= set(frame.columns):
         frame = carepath_log(frame)
     names = {"case": "case", "activity": "activity", "start": "start", "end": "end"}
@@ -169,8 +168,8 @@ def read_log(
     for col in frame.columns:  # the others may be case attributes
         if col not in used:
             out[f"{ATTRIBUTE}{col}"] = frame[col].to_numpy()
-    if "time_unit" in frame.attrs:  # carepath's own log knows its unit
-        out.attrs["time_unit"] = frame.attrs["time_unit"]
+    if unit is not None:
+        out.attrs["time_unit"] = unit
     return out
 
 

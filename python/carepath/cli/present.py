@@ -61,16 +61,16 @@ def add_parsers(sub: Any) -> None:
 
 
 def _param(text: str) -> tuple[str, Any]:
+    """``PATH=LOW:HIGH[:STEPS]`` (the range, for ``levels_of``) or
+    ``PATH=a,b,c`` (values read as YAML, as ``--set`` reads its value)."""
     path, sep, levels = text.partition("=")
     if not sep or not path or not levels:
         raise ScenarioError("--param", f"must be PATH=LOW:HIGH[:STEPS] or PATH=a,b,c, got '{text}'")
     if ":" in levels:
         return path, levels
-    from .common import number_or_text
+    from ..model.loading import parse_yaml
 
-    values = [number_or_text(v) for v in levels.split(",")]
-    # a whole number stays an integer (a capacity must be one)
-    return path, [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+    return path, parse_yaml(f"[{levels}]", f"--param {path}")
 
 
 def explore_command(args: argparse.Namespace) -> int:
@@ -87,10 +87,7 @@ def explore_command(args: argparse.Namespace) -> int:
         out=args.out,
         progress=True,
     )
-    print(
-        f"wrote {args.out}: {ex.grid['point'].nunique()} points, "
-        f"{ex.replications} replications each"
-    )
+    print(f"wrote {args.out}: {ex.points} points, {ex.replications} replications each")
     return EXIT_OK
 
 

@@ -76,6 +76,11 @@ def _busiest_day(log: pd.DataFrame, unit: str) -> tuple[float, float]:
     return day * per_day, (day + 1.0) * per_day
 
 
+def _minutes(sc: Scenario, t: Any) -> Any:
+    """Times in the scenario's units as vidigi's: minutes from Monday 00:00."""
+    return t * (60.0 * UNIT_HOURS[sc.time_unit]) + 60.0 * sc.start.hour_of_week
+
+
 def vidigi_events(log: pd.DataFrame, sc: Scenario, start: float, end: float) -> pd.DataFrame:
     """The patients present between ``start`` and ``end``, their events in
     vidigi's vocabulary (times in minutes from Monday 00:00): arrival and
@@ -83,8 +88,6 @@ def vidigi_events(log: pd.DataFrame, sc: Scenario, start: float, end: float) -> 
     without a server (a delay, an appointment); resource_use with the
     server's number while served, until its end (a hold, until its
     release)."""
-    unit = 60.0 * UNIT_HOURS[sc.time_unit]
-    offset = 60.0 * sc.start.hour_of_week
     span = log.groupby("patient", sort=False)["time"].agg(["min", "max"])
     present = span.index[(span["min"] <= end) & (span["max"] >= start)]
     log = log[log["patient"].isin(present)]
@@ -95,7 +98,7 @@ def vidigi_events(log: pd.DataFrame, sc: Scenario, start: float, end: float) -> 
         log["patient"].to_numpy(),
         log["step"].astype(str).to_numpy(),
         log["event"].astype(str).to_numpy(),
-        log["time"].to_numpy(float) * unit + offset,
+        _minutes(sc, log["time"].to_numpy(float)),
         log["resource"].astype(object).to_numpy(),
         strict=True,
     ):
@@ -238,8 +241,6 @@ def animate(
             f"warm-up, {float(sc.warmup):g}, until the horizon, {float(sc.horizon):g})",
         )
     positions = default_layout(events, run_sc) if layout is None else layout
-    unit = 60.0 * UNIT_HOURS[sc.time_unit]
-    offset = 60.0 * sc.start.hour_of_week
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # vidigi's notes on entities left outside the window
         figure = animate_activity_log(
@@ -248,8 +249,8 @@ def animate(
             scenario=servers(run_sc, events, positions),
             simulation_time_unit="minutes",
             every_x_time_units=FRAME_MINUTES,
-            warm_up=int(start * unit + offset),
-            limit_duration=int(np.ceil(end * unit + offset)),
+            warm_up=int(_minutes(sc, start)),
+            limit_duration=int(np.ceil(_minutes(sc, end))),
             start_date=EPOCH,
             start_time="00:00:00",
             time_display_units="dhm",

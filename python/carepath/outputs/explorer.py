@@ -113,10 +113,14 @@ class Explorer:
     variants: list[str] = field(default_factory=list)
     metrics: list[str] = field(default_factory=list)
 
+    @property
+    def points(self) -> int:
+        """How many points the grid has."""
+        return math.prod(len(v) for v in self.params.values())
+
     def to_json(self) -> dict[str, Any]:
         """The grid as the page embeds it: per variant and metric, flat
         arrays over the points in C order of the parameters' levels."""
-        n = math.prod(len(v) for v in self.params.values())
         data: dict[str, dict[str, list[list[float | None]]]] = {}
         for (variant, metric), rows in self.grid.groupby(["variant", "metric"], sort=False):
             rows = rows.sort_values("point")
@@ -137,7 +141,7 @@ class Explorer:
             "replications": self.replications,
             "seed": self.seed,
             "params": [{"path": p, "values": v} for p, v in self.params.items()],
-            "points": n,
+            "points": self.points,
             "variants": self.variants,
             "metrics": self.metrics,
             "data": data,
@@ -275,13 +279,12 @@ def explorer_html(ex: Explorer) -> str:
         for path, values in ex.params.items()
     )
     title = html.escape(ex.scenario.name)
-    points = math.prod(len(v) for v in ex.params.values())
     return (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         f"<title>carepath explore: {title}</title><style>{STYLE}{EXPLORER_STYLE}</style></head>"
         f"<body>\n<h1>{title}: what if?</h1>"
         f"<p class=muted>{html.escape(ex.scenario.description)}</p>"
-        f"<p class=muted>{points} points, {ex.replications} replications each, seed "
+        f"<p class=muted>{ex.points} points, {ex.replications} replications each, seed "
         f"{ex.seed} at every point (common random numbers); 95% intervals over "
         "replications.  Move a slider: every number below is the grid's, computed "
         "beforehand.</p>"
