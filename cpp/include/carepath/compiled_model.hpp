@@ -74,6 +74,11 @@ public:
     std::vector<int> count_entered, count_served, count_reneged, count_balked;  // per step
     std::vector<int> count_exit;                                               // per outcome
     bool tracks_steps = false;  // occupancy steps or entry counts: advance() tells each step's entry
+
+private:
+    // The pathway's steps, checked and indexed (cpp/src/compiled_steps.cpp);
+    // the constructor calls it once the resources, books and sources are.
+    void compile_steps();
 };
 
 }  // namespace carepath
